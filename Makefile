@@ -1,0 +1,30 @@
+# The two commands of the README:
+#   make api    run the API at http://127.0.0.1:3000/api (installs what it needs first)
+#   make test   lint + every test + both RealWorld conformance suites (what CI runs)
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: api api-seeded test lint unit suites install clean
+
+$(STAMP): requirements-dev.txt layers/conduit/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+api: $(STAMP)
+	$(PY) -m localapi serve --seed
+
+test: $(STAMP)
+	bash scripts/test-all
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .aws-sam

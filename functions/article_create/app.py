@@ -1,0 +1,11 @@
+"""POST /api/articles — publish an article."""
+
+from conduit.http import Request, endpoint
+from conduit.services import articles
+from conduit.validation import NewArticleBody
+
+
+@endpoint(auth="required", status=201)
+def handler(request: Request) -> dict:
+    new_article = request.body(NewArticleBody).article
+    return {"article": articles.create(request.require_viewer(), new_article)}

@@ -1,0 +1,9 @@
+"""DELETE /api/articles/{slug} — delete one's own article with its comments and favorites."""
+
+from conduit.http import Request, endpoint
+from conduit.services import articles
+
+
+@endpoint(auth="required", status=204)
+def handler(request: Request) -> None:
+    articles.delete(request.path_param("slug"), request.require_viewer())

@@ -1,0 +1,9 @@
+"""POST /api/articles/{slug}/favorite — favorite an article (idempotent)."""
+
+from conduit.http import Request, endpoint
+from conduit.services import articles
+
+
+@endpoint(auth="required")
+def handler(request: Request) -> dict:
+    return {"article": articles.favorite(request.path_param("slug"), request.require_viewer())}

@@ -1,0 +1,9 @@
+"""GET /api/articles/{slug} — one article with its body."""
+
+from conduit.http import Request, endpoint
+from conduit.services import articles
+
+
+@endpoint(auth="optional")
+def handler(request: Request) -> dict:
+    return {"article": articles.get(request.path_param("slug"), request.viewer)}

@@ -1,0 +1,11 @@
+"""PUT /api/articles/{slug} — change one's own article (a new title gives a new slug)."""
+
+from conduit.http import Request, endpoint
+from conduit.services import articles
+from conduit.validation import UpdateArticleBody
+
+
+@endpoint(auth="required")
+def handler(request: Request) -> dict:
+    changes = request.body(UpdateArticleBody).article
+    return {"article": articles.update(request.path_param("slug"), request.require_viewer(), changes)}

@@ -1,0 +1,10 @@
+"""GET /api/articles/feed — newest articles of the authors the viewer follows."""
+
+from conduit.http import Request, endpoint
+from conduit.services import articles
+from conduit.services.paging import page_from
+
+
+@endpoint(auth="required")
+def handler(request: Request) -> dict:
+    return articles.feed(request.require_viewer(), page_from(request.query))

@@ -1,0 +1,9 @@
+"""GET /api/articles/{slug}/comments — an article's comments, oldest first."""
+
+from conduit.http import Request, endpoint
+from conduit.services import comments
+
+
+@endpoint(auth="optional")
+def handler(request: Request) -> dict:
+    return {"comments": comments.list_for(request.path_param("slug"), request.viewer)}

@@ -1,0 +1,9 @@
+"""DELETE /api/profiles/{username}/follow — stop following a user (idempotent)."""
+
+from conduit.http import Request, endpoint
+from conduit.services import profiles
+
+
+@endpoint(auth="required")
+def handler(request: Request) -> dict:
+    return {"profile": profiles.unfollow(request.path_param("username"), request.require_viewer())}

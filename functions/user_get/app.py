@@ -1,0 +1,11 @@
+"""GET /api/user — the current user."""
+
+from conduit.http import Request, endpoint
+from conduit.services import users
+from conduit.services.views import user_view
+
+
+@endpoint(auth="required")
+def handler(request: Request) -> dict:
+    user = users.current(request.require_viewer())
+    return {"user": user_view(user, request.token or "")}

@@ -1,0 +1,11 @@
+"""PUT /api/user — change the current user's email, username, password, bio or image."""
+
+from conduit.http import Request, endpoint
+from conduit.services import users
+from conduit.validation import UpdateUserBody
+
+
+@endpoint(auth="required")
+def handler(request: Request) -> dict:
+    changes = request.body(UpdateUserBody).user
+    return {"user": users.update(request.require_viewer(), request.token or "", changes)}

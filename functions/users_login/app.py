@@ -1,0 +1,11 @@
+"""POST /api/users/login — exchange email and password for a token."""
+
+from conduit.http import Request, endpoint
+from conduit.services import users
+from conduit.validation import LoginBody
+
+
+@endpoint()
+def handler(request: Request) -> dict:
+    credentials = request.body(LoginBody).user
+    return {"user": users.login(credentials)}

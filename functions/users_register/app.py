@@ -1,0 +1,11 @@
+"""POST /api/users — register a new user."""
+
+from conduit.http import Request, endpoint
+from conduit.services import users
+from conduit.validation import RegisterBody
+
+
+@endpoint(status=201)
+def handler(request: Request) -> dict:
+    new_user = request.body(RegisterBody).user
+    return {"user": users.register(new_user)}

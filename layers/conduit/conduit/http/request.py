@@ -1,0 +1,101 @@
+"""An API Gateway HTTP API (payload format 2.0) event, as the handlers need it."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from conduit.errors import PayloadTooLarge, Unprocessable, missing_token
+from conduit.settings import get_settings
+
+M = TypeVar("M", bound=BaseModel)
+TOKEN_SCHEMES = ("token", "bearer")
+MAX_JSON_DEPTH = 20
+
+
+@dataclass(slots=True)
+class Request:
+    method: str
+    path: str
+    headers: dict[str, str]
+    query: dict[str, str]
+    path_params: dict[str, str]
+    raw_body: bytes
+    request_id: str
+    source_ip: str
+    viewer: str | None = None
+    token: str | None = None
+    _json: Any = field(default=None, repr=False)
+
+    @classmethod
+    def from_event(cls, event: dict[str, Any]) -> Request:
+        context = event.get("requestContext") or {}
+        http = context.get("http") or {}
+        body = event.get("body") or ""
+        raw = base64.b64decode(body) if event.get("isBase64Encoded") else body.encode("utf-8")
+        return cls(
+            method=http.get("method", "GET"),
+            path=http.get("path") or event.get("rawPath", "/"),
+            headers={k.lower(): v for k, v in (event.get("headers") or {}).items()},
+            query=dict(event.get("queryStringParameters") or {}),
+            path_params=dict(event.get("pathParameters") or {}),
+            raw_body=raw,
+            request_id=context.get("requestId", ""),
+            source_ip=http.get("sourceIp", ""),
+        )
+
+    def bearer_token(self) -> str | None:
+        """The token of `Authorization: Token <jwt>` (or `Bearer <jwt>`), if any."""
+        header = self.headers.get("authorization", "").strip()
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() in TOKEN_SCHEMES and value.strip():
+            return value.strip()
+        return None
+
+    def require_viewer(self) -> str:
+        if self.viewer is None:
+            raise missing_token()
+        return self.viewer
+
+    def path_param(self, name: str) -> str:
+        return self.path_params.get(name, "")
+
+    def json(self) -> Any:
+        if self._json is None:
+            self._json = self._decode_json()
+        return self._json
+
+    def body(self, model: type[M]) -> M:
+        from conduit.validation import parse
+
+        return parse(model, self.json())
+
+    def _decode_json(self) -> Any:
+        if len(self.raw_body) > get_settings().max_body_bytes:
+            raise PayloadTooLarge("body", f"is too large (maximum is {get_settings().max_body_bytes} bytes)")
+        content_type = self.headers.get("content-type", "application/json").lower()
+        if "json" not in content_type:
+            raise Unprocessable("body", "must be JSON (Content-Type: application/json)")
+        if not self.raw_body.strip():
+            raise Unprocessable("body", "can't be blank")
+        try:
+            decoded = json.loads(self.raw_body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise Unprocessable("body", "is not valid JSON") from None
+        if _depth(decoded) > MAX_JSON_DEPTH:
+            raise Unprocessable("body", "is nested too deeply")
+        return decoded
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_JSON_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level

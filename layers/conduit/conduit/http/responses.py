@@ -1,0 +1,35 @@
+"""HTTP responses, and the one place where errors become status codes."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from conduit.errors import ApiError, ServiceUnavailable
+
+JSON_TYPE = "application/json; charset=utf-8"
+log = logging.getLogger("conduit")
+
+
+def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    if payload is None or status == 204:
+        return {"statusCode": status, "headers": dict(headers or {}), "body": "", "isBase64Encoded": False}
+    return {
+        "statusCode": status,
+        "headers": {"content-type": JSON_TYPE, **(headers or {})},
+        "body": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+        "isBase64Encoded": False,
+    }
+
+
+def error_response(error: BaseException, request_id: str = "") -> dict[str, Any]:
+    """Known errors keep their status and message; anything else is a 500 that leaks nothing."""
+    if isinstance(error, ApiError):
+        headers = {}
+        if isinstance(error, ServiceUnavailable):
+            headers["retry-after"] = str(error.retry_after_seconds)
+            log.warning("dependency unavailable", extra={"requestId": request_id, "cause": repr(error.__cause__)})
+        return json_response(error.status, {"errors": error.errors}, headers)
+    log.error("unhandled error", exc_info=error, extra={"requestId": request_id})
+    return json_response(500, {"errors": {"server": ["internal error"]}})

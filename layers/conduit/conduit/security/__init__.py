@@ -1,0 +1,1 @@
+"""Authentication primitives: JWT tokens and password hashes."""

@@ -1,0 +1,1 @@
+"""Business rules of the Conduit API, independent of HTTP and Lambda."""

@@ -1,0 +1,173 @@
+"""Articles: create, read, change, delete, favorite, and the lists and feed."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from conduit.errors import Forbidden, NotFound, ServiceUnavailable, Unprocessable
+from conduit.services import relations, slugs
+from conduit.services.paging import Page
+from conduit.settings import get_settings
+from conduit.store import articles, favorites, follows, keys, ops, users
+from conduit.store.client import Item
+from conduit.store.ids import iso_now, new_id
+from conduit.validation import ArticleChanges, NewArticle
+
+ArticleView = dict[str, Any]
+ArticleList = dict[str, Any]
+LIST_FILTERS = ("tag", "author", "favorited")
+
+
+def create(viewer: str, new: NewArticle) -> ArticleView:
+    now = iso_now()
+    article: Item = {
+        "id": new_id(),
+        "title": new.title,
+        "description": new.description,
+        "body": new.body,
+        "tagList": new.tagList,
+        "authorId": viewer,
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    for slug in slugs.candidates(new.title):
+        try:
+            articles.create({**article, "slug": slug})
+        except articles.SlugTaken:
+            continue
+        return _single({**article, "slug": slug, "favoritesCount": 0}, viewer)
+    raise ServiceUnavailable()
+
+
+def get(slug: str, viewer: str | None) -> ArticleView:
+    marker = _marker(slug)
+    seen = relations.load(viewer, [marker["authorId"]], [marker["articleId"]], also=[keys.article(marker["articleId"])])
+    article = seen.extras.get(_key(keys.article(marker["articleId"])))
+    if article is None:
+        raise NotFound("article")
+    return _render(article, seen, with_body=True)
+
+
+def update(slug: str, viewer: str, changes: ArticleChanges) -> ArticleView:
+    current = _owned(slug, viewer)
+    requested: dict[str, Any] = changes.model_dump(exclude_unset=True)
+    if not requested:
+        return _single(current, viewer)
+    requested["updatedAt"] = iso_now()
+    new_title = requested.get("title")
+    tries = (
+        slugs.candidates(new_title)
+        if new_title and slugs.slugify(new_title) != slugs.slugify(current["title"])
+        else [current["slug"]]
+    )
+    for candidate in tries:
+        try:
+            updated = articles.update(current, {**requested, "slug": candidate}, viewer)
+        except articles.SlugTaken:
+            continue
+        return _single(updated, viewer)
+    raise ServiceUnavailable()
+
+
+def delete(slug: str, viewer: str) -> None:
+    articles.delete(_owned(slug, viewer), viewer)
+
+
+def favorite(slug: str, viewer: str) -> ArticleView:
+    aid = _marker(slug)["articleId"]
+    favorites.favorite(aid, viewer)
+    return get(slug, viewer)
+
+
+def unfavorite(slug: str, viewer: str) -> ArticleView:
+    aid = _marker(slug)["articleId"]
+    favorites.unfavorite(aid, viewer)
+    return get(slug, viewer)
+
+
+def list_articles(filters: dict[str, str], page: Page, viewer: str | None) -> ArticleList:
+    chosen = {name: value for name, value in filters.items() if name in LIST_FILTERS and value}
+    if len(chosen) > 1:
+        raise Unprocessable("query", "filter by at most one of tag, author, favorited")
+    if "tag" in chosen:
+        ids = articles.ids_with_tag(chosen["tag"], page.offset, page.limit)
+        return _listing(ids, viewer, keys.tag_counter(chosen["tag"]), "tagCount")
+    for name, partition, counter in (
+        ("author", keys.authored_partition, "articlesCount"),
+        ("favorited", keys.favorited_partition, "favoritesCount"),
+    ):
+        if name in chosen:
+            uid = users.id_for_username(chosen[name])
+            if uid is None:
+                return {"articles": [], "articlesCount": 0}
+            ids = articles.page_ids(partition(uid), keys.BY_OWNER_INDEX, page.offset, page.limit)
+            return _listing(ids, viewer, keys.user(uid), counter)
+    ids = articles.page_ids(keys.ALL_ARTICLES_PARTITION, keys.ALL_ARTICLES_INDEX, page.offset, page.limit)
+    return _listing(ids, viewer, keys.article_counter(), "articleCount")
+
+
+def feed(viewer: str, page: Page) -> ArticleList:
+    """Bounded read-merge: newest articles of at most FEED_MAX_FOLLOWS followed authors.
+
+    One Query per followed author (run in parallel, keys only, offset+limit each), merged by id
+    (ids are time-ordered). The total is the sum of those authors' article counters.
+    """
+    authors = follows.followees(viewer, get_settings().feed_max_follows)
+    if not authors:
+        return {"articles": [], "articlesCount": 0}
+    wanted = page.offset + page.limit
+    with ThreadPoolExecutor(max_workers=min(8, len(authors) + 1)) as pool:
+        counts = pool.submit(ops.batch_get, [keys.user(a) for a in authors], ("articlesCount",))
+        per_author = pool.map(
+            lambda a: articles.page_ids(keys.authored_partition(a), keys.BY_OWNER_INDEX, 0, wanted), authors
+        )
+        merged = sorted((aid for ids in per_author for aid in ids), reverse=True)
+        total = sum(max(user.get("articlesCount", 0), 0) for user in counts.result().values())
+    return _listing(merged[page.offset : wanted], viewer, None, None, total=total)
+
+
+def _listing(
+    ids: list[str], viewer: str | None, counter_key: keys.Key | None, counter: str | None, total: int = 0
+) -> ArticleList:
+    wanted = [keys.article(aid) for aid in ids]
+    if counter_key:
+        wanted.append(counter_key)
+    found = ops.batch_get(wanted, projection=(*articles.SUMMARY_FIELDS, counter or "articleCount")) if wanted else {}
+    if counter_key:
+        total = max(found.get(_key(counter_key), {}).get(counter or "", 0), 0)
+    page = [found[_key(keys.article(aid))] for aid in ids if _key(keys.article(aid)) in found]
+    seen = relations.load(viewer, {a["authorId"] for a in page}, [a["id"] for a in page])
+    return {"articles": [_render(a, seen, with_body=False) for a in page], "articlesCount": total}
+
+
+def _single(article: Item, viewer: str) -> ArticleView:
+    return _render(article, relations.load(viewer, [article["authorId"]], [article["id"]]), with_body=True)
+
+
+def _render(article: Item, seen: relations.Relations, with_body: bool) -> ArticleView:
+    from conduit.services.views import article_view
+
+    return article_view(article, seen.author(article["authorId"]), seen.has_favorited(article["id"]), with_body)
+
+
+def _marker(slug: str) -> Item:
+    marker = articles.find_by_slug(slug)
+    if marker is None:
+        raise NotFound("article")
+    return marker
+
+
+def _owned(slug: str, viewer: str) -> Item:
+    """The article as stored now, if `viewer` wrote it (the write re-checks this in its condition)."""
+    marker = _marker(slug)
+    if marker["authorId"] != viewer:
+        raise Forbidden("article")
+    article = ops.get_item(keys.article(marker["articleId"]), consistent=True)
+    if article is None:
+        raise NotFound("article")
+    return article
+
+
+def _key(key: keys.Key) -> tuple[str, str]:
+    return key["PK"], key["SK"]

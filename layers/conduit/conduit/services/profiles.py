@@ -1,0 +1,40 @@
+"""Profiles by username, and following them."""
+
+from __future__ import annotations
+
+from conduit.errors import NotFound, Unprocessable
+from conduit.services import relations
+from conduit.services.views import ProfileView
+from conduit.store import follows, users
+
+
+def _user_id(username: str) -> str:
+    uid = users.id_for_username(username)
+    if uid is None:
+        raise NotFound("profile")
+    return uid
+
+
+def _view(viewer: str | None, uid: str) -> ProfileView:
+    seen = relations.load(viewer, [uid])
+    if uid not in seen.users:
+        raise NotFound("profile")
+    return seen.author(uid)
+
+
+def get(username: str, viewer: str | None) -> ProfileView:
+    return _view(viewer, _user_id(username))
+
+
+def follow(username: str, viewer: str) -> ProfileView:
+    uid = _user_id(username)
+    if uid == viewer:
+        raise Unprocessable("profile", "cannot follow yourself")
+    follows.follow(viewer, uid)
+    return _view(viewer, uid)
+
+
+def unfollow(username: str, viewer: str) -> ProfileView:
+    uid = _user_id(username)
+    follows.unfollow(viewer, uid)
+    return _view(viewer, uid)

@@ -1,0 +1,59 @@
+"""What the viewer sees next to content: authors' profiles, `following` and `favorited` flags.
+
+Everything for a page is fetched in one BatchGetItem: author users, the viewer's follow edges to
+those authors and the viewer's favorite edges on those articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from conduit.services.views import ProfileView, deleted_author, profile_view
+from conduit.store import keys, ops
+from conduit.store.client import Item
+
+USER_FIELDS = ("id", "username", "bio", "image")
+
+
+@dataclass(frozen=True)
+class Relations:
+    users: dict[str, Item]
+    followed: frozenset[str]
+    favorited: frozenset[str]
+    extras: dict[tuple[str, str], Item]
+
+    def author(self, uid: str) -> ProfileView:
+        user = self.users.get(uid)
+        return profile_view(user, uid in self.followed) if user else deleted_author()
+
+    def has_favorited(self, aid: str) -> bool:
+        return aid in self.favorited
+
+
+def load(
+    viewer: str | None,
+    user_ids: Iterable[str],
+    article_ids: Iterable[str] = (),
+    also: Iterable[keys.Key] = (),
+) -> Relations:
+    """One BatchGetItem for the page; `also` adds whole items (e.g. the article itself) to it."""
+    user_ids, article_ids, also = set(user_ids), set(article_ids), list(also)
+    wanted = [*also, *(keys.user(uid) for uid in user_ids)]
+    if viewer:
+        wanted += [keys.follow(viewer, uid) for uid in user_ids if uid != viewer]
+        wanted += [keys.favorite(aid, viewer) for aid in article_ids]
+    found = ops.batch_get(wanted, projection=None if also else USER_FIELDS) if wanted else {}
+    extras = {
+        (key["PK"], key["SK"]): found.pop((key["PK"], key["SK"])) for key in also if (key["PK"], key["SK"]) in found
+    }
+    users = {}
+    followed, favorited = set(), set()
+    for (pk, sk), item in found.items():
+        if sk == "PROFILE":
+            users[item["id"]] = item
+        elif sk.startswith(keys.FOLLOWS_PREFIX):
+            followed.add(keys.suffix(sk))
+        elif sk.startswith(keys.FAVORITE_PREFIX):
+            favorited.add(keys.suffix(pk))
+    return Relations(users, frozenset(followed), frozenset(favorited), extras)

@@ -1,0 +1,47 @@
+"""Registration, login, the current user and changes to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conduit.errors import ServiceUnavailable, Unauthorized, invalid_token
+from conduit.security.passwords import hash_password, verify_password
+from conduit.security.tokens import issue_token
+from conduit.services.views import UserView, user_view
+from conduit.store import ops, users
+from conduit.store.client import Item
+from conduit.validation import Credentials, NewUser, UserChanges
+
+
+def register(new: NewUser) -> UserView:
+    user = users.create(new.username, new.email, hash_password(new.password))
+    return user_view(user, issue_token(user["id"]))
+
+
+def login(credentials: Credentials) -> UserView:
+    uid = users.id_for_email(credentials.email)
+    user = users.get(uid) if uid else None
+    # verify_password runs (against a decoy hash) even for unknown emails: no enumeration by timing.
+    if not verify_password(credentials.password, user["passwordHash"] if user else None) or user is None:
+        raise Unauthorized("credentials", "invalid")
+    return user_view(user, issue_token(user["id"]))
+
+
+def current(uid: str) -> Item:
+    user = users.get(uid)
+    if user is None:
+        raise invalid_token()  # the token outlived its user
+    return user
+
+
+def update(uid: str, token: str, changes: UserChanges) -> UserView:
+    requested: dict[str, Any] = changes.model_dump(exclude_unset=True)
+    if "password" in requested:
+        requested["passwordHash"] = hash_password(requested.pop("password"))
+    user = current(uid)
+    if requested:
+        try:
+            user = users.update(user, requested)
+        except ops.TransactionCancelled:
+            raise ServiceUnavailable() from None  # changed concurrently; nothing was written
+    return user_view(user, token)

@@ -1,0 +1,55 @@
+"""One settings object, read from the environment once per container."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return int(raw) if raw.strip() else default
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    table_name: str
+    dynamodb_endpoint: str | None
+    region: str
+    jwt_secret: str | None
+    jwt_secret_parameter: str | None
+    jwt_ttl_seconds: int
+    jwt_leeway_seconds: int
+    argon2_time_cost: int
+    argon2_memory_kib: int
+    max_body_bytes: int
+    page_limit_default: int
+    page_limit_max: int
+    page_offset_max: int
+    feed_max_follows: int
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            table_name=env.get("TABLE_NAME", "conduit"),
+            dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            jwt_secret=env.get("JWT_SECRET") or None,
+            jwt_secret_parameter=env.get("JWT_SECRET_PARAMETER") or None,
+            jwt_ttl_seconds=_int("JWT_TTL_SECONDS", 7 * 24 * 3600),
+            jwt_leeway_seconds=_int("JWT_LEEWAY_SECONDS", 30),
+            argon2_time_cost=_int("ARGON2_TIME_COST", 2),
+            argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 19 * 1024),
+            max_body_bytes=_int("MAX_BODY_BYTES", 64 * 1024),
+            page_limit_default=_int("PAGE_LIMIT_DEFAULT", 20),
+            page_limit_max=_int("PAGE_LIMIT_MAX", 100),
+            page_offset_max=_int("PAGE_OFFSET_MAX", 5000),
+            feed_max_follows=_int("FEED_MAX_FOLLOWS", 200),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,193 @@
+"""Articles, their slug markers, tag items and counters."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any
+
+from conduit.errors import Forbidden, NotFound, ServiceUnavailable
+from conduit.store import keys, ops
+from conduit.store import transactions as tx
+from conduit.store.client import Item
+
+SUMMARY_FIELDS = (
+    "id", "slug", "title", "description", "tagList", "authorId",
+    "createdAt", "updatedAt", "favoritesCount",
+)  # fmt: skip
+
+
+class SlugTaken(Exception):
+    """The slug marker exists already; the caller picks another slug."""
+
+
+def create(article: Item) -> None:
+    """Write the article, its slug marker, its tag items and every counter in one transaction."""
+    aid, author, tags = article["id"], article["authorId"], article["tagList"]
+    item = {
+        **keys.article(aid),
+        **article,
+        "type": "article",
+        "version": 1,
+        "favoritesCount": 0,
+        "GSI1PK": keys.authored_partition(author),
+        "GSI1SK": aid,
+        "GSI2PK": keys.ALL_ARTICLES_PARTITION,
+        "GSI2SK": aid,
+    }
+    actions = [
+        tx.put_new(item),
+        tx.put_new(_slug_marker(article["slug"], aid, author)),
+        tx.add_to_counter(keys.user(author), "articlesCount", 1, must_exist=True),
+        tx.add_to_counter(keys.article_counter(), "articleCount", 1),
+        *_tag_actions(aid, added=tags, removed=[]),
+    ]
+    try:
+        ops.transact(actions)
+    except ops.TransactionCancelled as cancelled:
+        if cancelled.failed(1):
+            raise SlugTaken() from None
+        if cancelled.failed(2):
+            from conduit.errors import invalid_token
+
+            raise invalid_token() from None  # the token's user no longer exists
+        raise
+
+
+def find_by_slug(slug: str) -> Item | None:
+    """The slug marker: {articleId, authorId} (one GetItem)."""
+    return ops.get_item(keys.slug_marker(slug))
+
+
+def get(aid: str, projection: tuple[str, ...] | None = None) -> Item | None:
+    return ops.get_item(keys.article(aid), projection)
+
+
+def update(current: Item, changes: dict[str, Any], editor: str) -> Item:
+    """Apply changes if `editor` is the author and nobody changed the article since it was read."""
+    aid = current["id"]
+    new_tags = changes.get("tagList")
+    removed = sorted(set(current["tagList"]) - set(new_tags)) if new_tags is not None else []
+    added = sorted(set(new_tags) - set(current["tagList"])) if new_tags is not None else []
+    sets = {**changes, "version": current["version"] + 1}
+    names = {f"#{name}": name for name in sets}
+    expression = "SET " + ", ".join(f"#{name} = :{name}" for name in sets)
+    article_update = tx.update(
+        keys.article(aid),
+        expression,
+        "attribute_exists(PK) AND authorId = :editor AND #version = :seen",
+        **sets,
+        editor=editor,
+        seen=current["version"],
+    )
+    article_update["Update"]["ExpressionAttributeNames"] = names
+    actions = [article_update]
+    if changes.get("slug") not in (None, current["slug"]):
+        actions.append(tx.delete(keys.slug_marker(current["slug"]), "articleId = :aid", aid=aid))
+        actions.append(tx.put_new(_slug_marker(changes["slug"], aid, current["authorId"])))
+    actions.extend(_tag_actions(aid, added=added, removed=removed))
+    try:
+        ops.transact(actions)
+    except ops.TransactionCancelled as cancelled:
+        if len(actions) > 2 and cancelled.failed(2):
+            raise SlugTaken() from None
+        if cancelled.failed(0):
+            raise _why_not_writable(aid, editor) from None
+        raise
+    _drop_unused_tags(removed)
+    return {**current, **sets}
+
+
+def delete(current: Item, deleter: str) -> None:
+    """Delete the article, its slug marker, tag items and counters; then its comments and favorites."""
+    aid, author = current["id"], current["authorId"]
+    actions = [
+        tx.delete(
+            keys.article(aid),
+            "attribute_exists(PK) AND authorId = :deleter AND #version = :seen",
+            deleter=deleter,
+            seen=current["version"],
+        ),
+        tx.delete(keys.slug_marker(current["slug"]), "articleId = :aid", aid=aid),
+        tx.add_to_counter(keys.user(author), "articlesCount", -1),
+        tx.add_to_counter(keys.article_counter(), "articleCount", -1),
+        *_tag_actions(aid, added=[], removed=current["tagList"]),
+    ]
+    actions[0]["Delete"]["ExpressionAttributeNames"] = {"#version": "version"}
+    try:
+        ops.transact(actions)
+    except ops.TransactionCancelled as cancelled:
+        if cancelled.failed(0):
+            raise _why_not_writable(aid, deleter) from None
+        raise
+    _drop_unused_tags(current["tagList"])
+    _delete_children(aid)
+
+
+def page_ids(partition: str, index: str, offset: int, limit: int) -> list[str]:
+    """Article ids of one index partition, newest first, for one page (keys-only reads)."""
+    rows = ops.query(partition, index=index, newest_first=True, limit=offset + limit)
+    return [keys.suffix(row["PK"]) for row in rows[offset:]]
+
+
+def ids_with_tag(tag: str, offset: int, limit: int) -> list[str]:
+    rows = ops.query(f"TAG#{tag}", sk_prefix=keys.ARTICLE_PREFIX, newest_first=True, limit=offset + limit)
+    return [keys.suffix(row["SK"]) for row in rows[offset:]]
+
+
+def total_count() -> int:
+    counter = ops.get_item(keys.article_counter())
+    return max(counter.get("articleCount", 0), 0) if counter else 0
+
+
+def _slug_marker(slug: str, aid: str, author: str) -> Item:
+    return {**keys.slug_marker(slug), "articleId": aid, "authorId": author}
+
+
+def _tag_actions(aid: str, added: list[str], removed: list[str]) -> list[dict[str, Any]]:
+    actions: list[dict[str, Any]] = []
+    for tag in added:
+        actions.append(tx.put({**keys.tagged(tag, aid), "type": "tagged"}))
+        actions.append(
+            tx.update(
+                keys.tag_counter(tag),
+                "SET GSI3PK = :partition, tag = :tag ADD tagCount :one",
+                partition=keys.TAGS_PARTITION,
+                tag=tag,
+                one=1,
+            )
+        )
+    for tag in removed:
+        actions.append(tx.delete(keys.tagged(tag, aid)))
+        actions.append(tx.add_to_counter(keys.tag_counter(tag), "tagCount", -1, must_exist=True))
+    return actions
+
+
+def _drop_unused_tags(tags: list[str]) -> None:
+    """Remove tag counters that reached zero; a concurrent ADD after this simply recreates them."""
+    for tag in tags:
+        with suppress(ops.ConditionFailed):
+            ops.delete_item(keys.tag_counter(tag), "tagCount <= :zero", zero=0)
+
+
+def _why_not_writable(aid: str, actor: str) -> Exception:
+    current = ops.get_item(keys.article(aid), ("authorId",), consistent=True)
+    if current is None:
+        return NotFound("article")
+    if current["authorId"] != actor:
+        return Forbidden("article")
+    return ServiceUnavailable()  # edited concurrently: safe to retry
+
+
+def _delete_children(aid: str) -> None:
+    """Comments and favorite edges live under the article's partition: removed in bounded batches."""
+    from conduit.store import favorites
+
+    while True:
+        children = ops.query(f"ARTICLE#{aid}", limit=50, projection=("PK", "SK"))
+        if not children:
+            return
+        for child in children:
+            if child["SK"].startswith(keys.FAVORITE_PREFIX):
+                favorites.remove_edge_of_deleted_article(aid, keys.suffix(child["SK"]))
+            else:
+                ops.delete_item({"PK": child["PK"], "SK": child["SK"]})

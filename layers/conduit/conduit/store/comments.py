@@ -1,0 +1,48 @@
+"""Comments under their article's partition; integer ids from an atomic counter on the article."""
+
+from __future__ import annotations
+
+from conduit.errors import Forbidden, NotFound
+from conduit.store import keys, ops
+from conduit.store import transactions as tx
+from conduit.store.client import Item
+from conduit.store.ids import iso_now
+
+MAX_COMMENTS_LISTED = 500
+
+
+def add(aid: str, author: str, body: str) -> Item:
+    try:
+        counter = ops.update_item(keys.article(aid), "ADD commentSeq :one", "attribute_exists(PK)", one=1)
+    except ops.ConditionFailed:
+        raise NotFound("article") from None
+    now = iso_now()
+    comment = {
+        "id": counter["commentSeq"],
+        "body": body,
+        "authorId": author,
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    try:  # the check and the put commit together: no comment outlives a concurrent article delete
+        ops.transact(
+            [
+                tx.check(keys.article(aid), "attribute_exists(PK)"),
+                tx.put_new({**keys.comment(aid, comment["id"]), "type": "comment", **comment}),
+            ]
+        )
+    except ops.TransactionCancelled:
+        raise NotFound("article") from None
+    return comment
+
+
+def list_for(aid: str) -> list[Item]:
+    return ops.query(f"ARTICLE#{aid}", sk_prefix=keys.COMMENT_PREFIX, limit=MAX_COMMENTS_LISTED)
+
+
+def delete(aid: str, comment_id: int, actor: str) -> None:
+    """Delete if `actor` wrote it: the ownership check is the write's condition."""
+    try:
+        ops.delete_item(keys.comment(aid, comment_id), "attribute_exists(PK) AND authorId = :actor", actor=actor)
+    except ops.ConditionFailed as failed:
+        raise (Forbidden("comment") if failed.item else NotFound("comment")) from None

@@ -1,0 +1,101 @@
+"""Key builders: the single place that knows how entities are laid out in the table.
+
+| entity              | PK                 | SK                  | index keys                                   |
+|---------------------|--------------------|---------------------|----------------------------------------------|
+| user                | USER#<uid>         | PROFILE             |                                              |
+| email marker        | EMAIL#<lower>      | EMAIL               |                                              |
+| username marker     | UNAME#<lower>      | UNAME               |                                              |
+| follow edge         | USER#<follower>    | FOLLOWS#<followee>  | ByOwner: FOLLOWERS#<followee> / <follower>   |
+| article             | ARTICLE#<aid>      | ARTICLE             | ByOwner: AUTHOR#<uid> / <aid>; AllArticles   |
+| slug marker         | SLUG#<slug>        | SLUG                |                                              |
+| comment             | ARTICLE#<aid>      | COMMENT#<id:012>    |                                              |
+| favorite edge       | ARTICLE#<aid>      | FAVBY#<uid>         | ByOwner: FAVBY#<uid> / <aid>                 |
+| tag of an article   | TAG#<tag>          | ARTICLE#<aid>       |                                              |
+| tag counter         | TAG#<tag>          | META                | TagsByCount: TAGS / tagCount                 |
+| article counter     | COUNTER            | ARTICLES            |                                              |
+
+Ids are time-ordered (see ids.py), so sorting on an id is sorting on creation time.
+"""
+
+from __future__ import annotations
+
+Key = dict[str, str]
+
+BY_OWNER_INDEX = "ByOwner"
+ALL_ARTICLES_INDEX = "AllArticles"
+TAGS_BY_COUNT_INDEX = "TagsByCount"
+ALL_ARTICLES_PARTITION = "ARTICLES"
+TAGS_PARTITION = "TAGS"
+
+
+def user(uid: str) -> Key:
+    return {"PK": f"USER#{uid}", "SK": "PROFILE"}
+
+
+def email_marker(email: str) -> Key:
+    return {"PK": f"EMAIL#{email.lower()}", "SK": "EMAIL"}
+
+
+def username_marker(username: str) -> Key:
+    return {"PK": f"UNAME#{username.lower()}", "SK": "UNAME"}
+
+
+def follow(follower: str, followee: str) -> Key:
+    return {"PK": f"USER#{follower}", "SK": f"FOLLOWS#{followee}"}
+
+
+FOLLOWS_PREFIX = "FOLLOWS#"
+
+
+def article(aid: str) -> Key:
+    return {"PK": f"ARTICLE#{aid}", "SK": "ARTICLE"}
+
+
+def slug_marker(slug: str) -> Key:
+    return {"PK": f"SLUG#{slug}", "SK": "SLUG"}
+
+
+def comment(aid: str, comment_id: int) -> Key:
+    return {"PK": f"ARTICLE#{aid}", "SK": f"COMMENT#{comment_id:012d}"}
+
+
+COMMENT_PREFIX = "COMMENT#"
+
+
+def favorite(aid: str, uid: str) -> Key:
+    return {"PK": f"ARTICLE#{aid}", "SK": f"FAVBY#{uid}"}
+
+
+FAVORITE_PREFIX = "FAVBY#"
+
+
+def tagged(tag: str, aid: str) -> Key:
+    return {"PK": f"TAG#{tag}", "SK": f"ARTICLE#{aid}"}
+
+
+def tag_counter(tag: str) -> Key:
+    return {"PK": f"TAG#{tag}", "SK": "META"}
+
+
+ARTICLE_PREFIX = "ARTICLE#"
+
+
+def article_counter() -> Key:
+    return {"PK": "COUNTER", "SK": "ARTICLES"}
+
+
+def authored_partition(uid: str) -> str:
+    return f"AUTHOR#{uid}"
+
+
+def favorited_partition(uid: str) -> str:
+    return f"FAVBY#{uid}"
+
+
+def followers_partition(uid: str) -> str:
+    return f"FOLLOWERS#{uid}"
+
+
+def suffix(value: str) -> str:
+    """The id after the last '#': suffix('ARTICLE#abc') == 'abc'."""
+    return value.rsplit("#", 1)[-1]

@@ -1,0 +1,216 @@
+"""Thin wrappers over DynamoDB calls: pagination, batching, transactions, and fault translation.
+
+Throttling, timeouts and service errors become ServiceUnavailable (503, retryable). A cancelled
+transaction becomes TransactionCancelled with one reason code per item, so callers can tell which
+condition failed; nothing of a cancelled transaction was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from conduit.errors import ServiceUnavailable
+from conduit.store.client import Item, dynamodb, from_ddb, table_name, to_ddb
+from conduit.store.keys import Key
+
+RETRYABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+        "TransactionInProgressException",
+        "LimitExceededException",
+    }
+)
+BATCH_GET_MAX = 100
+
+
+class ConditionFailed(Exception):
+    """A single-item write's ConditionExpression did not hold; `item` is the item as it was, if any."""
+
+    def __init__(self, item: Item | None) -> None:
+        super().__init__("conditional check failed")
+        self.item = item
+
+
+class TransactionCancelled(Exception):
+    """A transaction's conditions did not hold; `reasons[i]` is the code for the i-th action."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__(f"transaction cancelled: {reasons}")
+        self.reasons = reasons
+
+    def failed(self, index: int) -> bool:
+        return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        code = error.get("Code", "")
+        if code == "ConditionalCheckFailedException":
+            raw = exc.response.get("Item")
+            raise ConditionFailed(from_ddb(raw) if raw else None) from None
+        if code == "TransactionCanceledException":
+            reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+            if any(r in RETRYABLE_CODES or r in {"ThrottlingError", "TransactionConflict"} for r in reasons):
+                raise ServiceUnavailable() from exc
+            raise TransactionCancelled(reasons) from None
+        if code in RETRYABLE_CODES or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+            raise ServiceUnavailable() from exc
+        raise
+    except BotoCoreError as exc:  # timeouts, connection errors
+        raise ServiceUnavailable() from exc
+
+
+def get_item(key: Key, projection: Sequence[str] | None = None, consistent: bool = False) -> Item | None:
+    request: dict[str, Any] = {"TableName": table_name(), "Key": to_ddb(key), "ConsistentRead": consistent}
+    request.update(_projection(projection))
+    with _translated():
+        raw = dynamodb().get_item(**request).get("Item")
+    return from_ddb(raw) if raw else None
+
+
+def batch_get(keys: Sequence[Key], projection: Sequence[str] | None = None) -> dict[tuple[str, str], Item]:
+    """Fetch many items by key; returns them keyed by (PK, SK). Missing items are simply absent."""
+    unique = list({(k["PK"], k["SK"]): k for k in keys}.values())
+    found: dict[tuple[str, str], Item] = {}
+    for start in range(0, len(unique), BATCH_GET_MAX):
+        request: dict[str, Any] = {"Keys": [to_ddb(k) for k in unique[start : start + BATCH_GET_MAX]]}
+        if projection:
+            request.update(_projection(("PK", "SK", *projection)))
+        pending: dict[str, Any] | None = {table_name(): request}
+        attempts = 0
+        while pending:
+            with _translated():
+                response = dynamodb().batch_get_item(RequestItems=pending)
+            for raw in response.get("Responses", {}).get(table_name(), []):
+                item = from_ddb(raw)
+                found[(item["PK"], item["SK"])] = item
+            pending = response.get("UnprocessedKeys") or None
+            attempts += 1
+            if pending and attempts >= 5:
+                raise ServiceUnavailable()
+    return found
+
+
+def query(
+    partition: str,
+    *,
+    index: str | None = None,
+    sk_prefix: str | None = None,
+    newest_first: bool = False,
+    limit: int | None = None,
+    projection: Sequence[str] | None = None,
+) -> list[Item]:
+    """Items of one partition (of the table or an index), in sort-key order, at most `limit`."""
+    pk_name, sk_name = _index_keys(index)
+    condition = "#pk = :pk"
+    names = {"#pk": pk_name}
+    expression_values: dict[str, Any] = {":pk": {"S": partition}}
+    if sk_prefix is not None:
+        condition += " AND begins_with(#sk, :prefix)"
+        names["#sk"] = sk_name
+        expression_values[":prefix"] = {"S": sk_prefix}
+    request: dict[str, Any] = {
+        "TableName": table_name(),
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeValues": expression_values,
+        "ScanIndexForward": not newest_first,
+    }
+    if index:
+        request["IndexName"] = index
+    projected = _projection(projection)
+    names.update(projected.pop("ExpressionAttributeNames", {}))
+    request.update(projected)
+    request["ExpressionAttributeNames"] = names
+    items: list[Item] = []
+    while True:
+        if limit is not None:
+            request["Limit"] = limit - len(items)
+        with _translated():
+            response = dynamodb().query(**request)
+        items.extend(from_ddb(raw) for raw in response.get("Items", []))
+        last = response.get("LastEvaluatedKey")
+        if not last or (limit is not None and len(items) >= limit):
+            return items
+        request["ExclusiveStartKey"] = last
+
+
+def put_item(item: Item, condition: str | None = None, **condition_values: Any) -> None:
+    request: dict[str, Any] = {"TableName": table_name(), "Item": to_ddb(item)}
+    _add_condition(request, condition, condition_values)
+    with _translated():
+        dynamodb().put_item(**request)
+
+
+def delete_item(key: Key, condition: str | None = None, **condition_values: Any) -> None:
+    request: dict[str, Any] = {"TableName": table_name(), "Key": to_ddb(key)}
+    _add_condition(request, condition, condition_values)
+    with _translated():
+        dynamodb().delete_item(**request)
+
+
+def update_item(key: Key, update: str, condition: str | None = None, **expression_values: Any) -> Item:
+    """Apply an update expression; returns the item's new attributes (ALL_NEW)."""
+    from conduit.store.client import values
+
+    request: dict[str, Any] = {
+        "TableName": table_name(),
+        "Key": to_ddb(key),
+        "UpdateExpression": update,
+        "ReturnValues": "ALL_NEW",
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+    }
+    if condition:
+        request["ConditionExpression"] = condition
+    if expression_values:
+        request["ExpressionAttributeValues"] = values(**expression_values)
+    with _translated():
+        return from_ddb(dynamodb().update_item(**request)["Attributes"])
+
+
+def transact(actions: list[dict[str, Any]]) -> None:
+    """Run TransactWriteItems; actions come from the builders in transactions.py."""
+    for action in actions:
+        next(iter(action.values()))["TableName"] = table_name()
+    with _translated():
+        dynamodb().transact_write_items(TransactItems=actions)
+
+
+def _add_condition(request: dict[str, Any], condition: str | None, condition_values: dict[str, Any]) -> None:
+    from conduit.store.client import values
+
+    if condition:
+        request["ConditionExpression"] = condition
+        request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    if condition_values:
+        request["ExpressionAttributeValues"] = values(**condition_values)
+
+
+def _projection(attributes: Sequence[str] | None) -> dict[str, Any]:
+    if not attributes:
+        return {}
+    names = {f"#p{i}": name for i, name in enumerate(dict.fromkeys(attributes))}
+    return {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
+
+
+def _index_keys(index: str | None) -> tuple[str, str]:
+    from conduit.store import keys
+
+    return {
+        None: ("PK", "SK"),
+        keys.BY_OWNER_INDEX: ("GSI1PK", "GSI1SK"),
+        keys.ALL_ARTICLES_INDEX: ("GSI2PK", "GSI2SK"),
+        keys.TAGS_BY_COUNT_INDEX: ("GSI3PK", "tagCount"),
+    }[index]

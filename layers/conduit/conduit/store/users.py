@@ -1,0 +1,110 @@
+"""Users and their uniqueness markers (email, username)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conduit.errors import Conflict
+from conduit.store import keys, ops
+from conduit.store import transactions as tx
+from conduit.store.client import Item
+from conduit.store.ids import iso_now, new_id
+
+PUBLIC_FIELDS = ("id", "username", "bio", "image")
+
+
+def create(username: str, email: str, password_hash: str) -> Item:
+    now = iso_now()
+    uid = new_id()
+    user = {
+        **keys.user(uid),
+        "type": "user",
+        "id": uid,
+        "username": username,
+        "email": email,
+        "passwordHash": password_hash,
+        "createdAt": now,
+        "updatedAt": now,
+    }
+    try:
+        ops.transact(
+            [
+                tx.put_new(user),
+                tx.put_new({**keys.email_marker(email), "userId": uid}),
+                tx.put_new({**keys.username_marker(username), "userId": uid}),
+            ]
+        )
+    except ops.TransactionCancelled as cancelled:
+        raise _taken(cancelled, email_index=1, username_index=2) from None
+    return user
+
+
+def get(uid: str, projection: tuple[str, ...] | None = None) -> Item | None:
+    return ops.get_item(keys.user(uid), projection)
+
+
+def id_for_email(email: str) -> str | None:
+    marker = ops.get_item(keys.email_marker(email))
+    return marker["userId"] if marker else None
+
+
+def id_for_username(username: str) -> str | None:
+    marker = ops.get_item(keys.username_marker(username))
+    return marker["userId"] if marker else None
+
+
+def update(current: Item, changes: dict[str, Any]) -> Item:
+    """Apply changes to a user; username/email moves swap their markers in the same transaction.
+
+    The user update is conditional on the username and email read before, so a concurrent change
+    cannot leave a marker pointing at the wrong user.
+    """
+    uid = current["id"]
+    sets = {name: value for name, value in changes.items() if value is not None}
+    removes = [name for name, value in changes.items() if value is None]
+    sets["updatedAt"] = iso_now()
+    expression = "SET " + ", ".join(f"#{name} = :{name}" for name in sets)
+    if removes:
+        expression += " REMOVE " + ", ".join(f"#{name}" for name in removes)
+    action = tx.update(
+        keys.user(uid),
+        expression,
+        "attribute_exists(PK) AND #username = :oldUsername AND #email = :oldEmail",
+        **sets,
+        oldUsername=current["username"],
+        oldEmail=current["email"],
+    )
+    action["Update"]["ExpressionAttributeNames"] = {f"#{name}": name for name in [*sets, *removes, "username", "email"]}
+    actions = [action]
+    email_index = username_index = -1
+    for field, marker in (("email", keys.email_marker), ("username", keys.username_marker)):
+        new_value = changes.get(field)
+        if new_value is None or marker(new_value) == marker(current[field]):
+            continue
+        actions.append(tx.delete(marker(current[field]), "userId = :me", me=uid))
+        actions.append(tx.put_new({**marker(new_value), "userId": uid}))
+        if field == "email":
+            email_index = len(actions) - 1
+        else:
+            username_index = len(actions) - 1
+    try:
+        ops.transact(actions)
+    except ops.TransactionCancelled as cancelled:
+        if cancelled.failed(email_index) or cancelled.failed(username_index):
+            raise _taken(cancelled, email_index, username_index) from None
+        raise  # the user changed concurrently: surfaced as a retryable conflict by the caller
+    updated = {**current, **sets}
+    for name in removes:
+        updated.pop(name, None)
+    return updated
+
+
+def _taken(cancelled: ops.TransactionCancelled, email_index: int, username_index: int) -> Conflict:
+    if cancelled.failed(username_index):
+        error = Conflict("username")
+        if cancelled.failed(email_index):
+            error.add("email", "has already been taken")
+        return error
+    if cancelled.failed(email_index):
+        return Conflict("email")
+    raise cancelled

@@ -1,0 +1,189 @@
+"""Request bodies as pydantic models, and their errors in the RealWorld shape.
+
+Unknown fields are ignored (clients cannot set ids, counters, authors or timestamps through a body).
+Messages follow the RealWorld suite: a missing, null or blank required string "can't be blank".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+from conduit.errors import Unprocessable
+
+MAX_TAGS = 20
+MIN_PASSWORD_LENGTH = 8
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "can't be blank")
+    return value
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if not EMAIL_PATTERN.match(value):
+        raise PydanticCustomError("email", "is invalid")
+    return value
+
+
+def _username(value: str) -> str:
+    if not USERNAME_PATTERN.match(value):
+        raise PydanticCustomError("username", "is invalid (use letters, digits, '_', '-' or '.')")
+    return value
+
+
+def _image(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not value.startswith(("https://", "http://")):
+        raise PydanticCustomError("image", "must be an http(s) URL")
+    return value
+
+
+def _long_enough(value: str) -> str:
+    if len(value) < MIN_PASSWORD_LENGTH:
+        raise PydanticCustomError("password", f"is too short (minimum is {MIN_PASSWORD_LENGTH} characters)")
+    return value
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value if value and value.strip() else None
+
+
+def _tags(values: list[str]) -> list[str]:
+    """Trimmed, de-duplicated and sorted: the order every response shows."""
+    return sorted({tag.strip() for tag in values})
+
+
+Blank = AfterValidator(_not_blank)
+Email = Annotated[str, Field(max_length=254), Blank, AfterValidator(_email)]
+Username = Annotated[str, Field(max_length=32), Blank, AfterValidator(_username)]
+Password = Annotated[str, Field(max_length=128), Blank, AfterValidator(_long_enough)]
+LoginPassword = Annotated[str, Field(max_length=128), Blank]
+Bio = Annotated[str | None, Field(max_length=1000), AfterValidator(_blank_to_none)]
+Image = Annotated[str | None, Field(max_length=2048), AfterValidator(_image)]
+Title = Annotated[str, Field(max_length=200), Blank]
+Description = Annotated[str, Field(max_length=500), Blank]
+ArticleBody = Annotated[str, Field(max_length=50_000), Blank]
+Tag = Annotated[str, Field(max_length=64), Blank]
+TagList = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_tags)]
+CommentBody = Annotated[str, Field(max_length=10_000), Blank]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class NewUser(_Model):
+    username: Username
+    email: Email
+    password: Password
+
+
+class Credentials(_Model):
+    email: Email
+    password: LoginPassword
+
+
+class UserChanges(_Model):
+    email: Email = None  # type: ignore[assignment]  # absent: unchanged; null: rejected
+    username: Username = None  # type: ignore[assignment]
+    password: Password = None  # type: ignore[assignment]
+    bio: Bio = None
+    image: Image = None
+
+
+class NewArticle(_Model):
+    title: Title
+    description: Description
+    body: ArticleBody
+    tagList: TagList = []
+
+
+class ArticleChanges(_Model):
+    title: Title = None  # type: ignore[assignment]
+    description: Description = None  # type: ignore[assignment]
+    body: ArticleBody = None  # type: ignore[assignment]
+    tagList: TagList = None  # type: ignore[assignment]
+
+
+class NewComment(_Model):
+    body: CommentBody
+
+
+class RegisterBody(_Model):
+    user: NewUser
+
+
+class LoginBody(_Model):
+    user: Credentials
+
+
+class UpdateUserBody(_Model):
+    user: UserChanges
+
+
+class NewArticleBody(_Model):
+    article: NewArticle
+
+
+class UpdateArticleBody(_Model):
+    article: ArticleChanges
+
+
+class NewCommentBody(_Model):
+    comment: NewComment
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M], data: Any) -> M:
+    """Validate a decoded JSON body, raising 422 with every failing field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise _unprocessable(exc) from None
+
+
+def _unprocessable(exc: ValidationError) -> Unprocessable:
+    error: Unprocessable | None = None
+    for item in exc.errors(include_url=False):
+        field = _field_name(item["loc"])
+        message = _message(item)
+        if error is None:
+            error = Unprocessable(field, message)
+        elif message not in error.errors.get(field, []):
+            error.add(field, message)
+    return error or Unprocessable("body", "is invalid")
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    names = [part for part in loc if isinstance(part, str)]
+    return names[-1] if names else "body"
+
+
+def _message(item: Any) -> str:
+    kind, ctx = item["type"], item.get("ctx") or {}
+    if kind == "missing" or (kind in {"string_type", "list_type"} and item.get("input") is None):
+        return "can't be blank"
+    if kind == "string_too_short":
+        return f"is too short (minimum is {ctx.get('min_length')} characters)"
+    if kind == "string_too_long":
+        return f"is too long (maximum is {ctx.get('max_length')} characters)"
+    if kind == "too_long":
+        return f"is too long (maximum is {ctx.get('max_length')} items)"
+    if kind == "string_type":
+        return "must be a string"
+    if kind == "list_type":
+        return "must be a list"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return "must be an object"
+    return str(item["msg"])
