@@ -41,9 +41,14 @@ def create(viewer: str, new: NewArticle) -> ArticleView:
 
 
 def get(slug: str, viewer: str | None) -> ArticleView:
-    marker = _marker(slug)
-    seen = relations.load(viewer, [marker["authorId"]], [marker["articleId"]], also=[keys.article(marker["articleId"])])
-    article = seen.extras.get(_key(keys.article(marker["articleId"])))
+    return _read(_marker(slug), viewer)
+
+
+def _read(marker: Item, viewer: str | None) -> ArticleView:
+    """The article with its author and the viewer's flags: one BatchGetItem."""
+    aid = marker["articleId"]
+    seen = relations.load(viewer, [marker["authorId"]], [aid], also=[keys.article(aid)])
+    article = seen.extras.get(_key(keys.article(aid)))
     if article is None:
         raise NotFound("article")
     return _render(article, seen, with_body=True)
@@ -75,15 +80,15 @@ def delete(slug: str, viewer: str) -> None:
 
 
 def favorite(slug: str, viewer: str) -> ArticleView:
-    aid = _marker(slug)["articleId"]
-    favorites.favorite(aid, viewer)
-    return get(slug, viewer)
+    marker = _marker(slug)
+    favorites.favorite(marker["articleId"], viewer)
+    return _read(marker, viewer)
 
 
 def unfavorite(slug: str, viewer: str) -> ArticleView:
-    aid = _marker(slug)["articleId"]
-    favorites.unfavorite(aid, viewer)
-    return get(slug, viewer)
+    marker = _marker(slug)
+    favorites.unfavorite(marker["articleId"], viewer)
+    return _read(marker, viewer)
 
 
 def list_articles(filters: dict[str, str], page: Page, viewer: str | None) -> ArticleList:
