@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from localapi import template
+from localapi.database import EmbeddedDynamoDB
 from localapi.runtime import Runtime
 
 
@@ -19,6 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--db-port", type=int, default=0, help="port of the embedded DynamoDB (0: any free)")
+    serve.add_argument(
+        "--db-host",
+        default="127.0.0.1",
+        help="address the embedded DynamoDB listens on (0.0.0.0: reachable from Docker, e.g. sam local invoke)",
+    )
     serve.add_argument("--seed", action="store_true", help="load demo users, articles and comments")
     invoke = commands.add_parser("invoke", help="run one function with an event file and print its response")
     invoke.add_argument("function", help="logical id in template.yaml, e.g. ArticleGetFunction")
@@ -34,7 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         for route in runtime.routes:
             print(f"{route.function:28} {route.route_key}")
         return 0
-    runtime.start(db_port=getattr(args, "db_port", 0))
+    embedded: EmbeddedDynamoDB | None = None
+    if args.command == "serve" and runtime.endpoint is None:
+        embedded = EmbeddedDynamoDB(port=args.db_port, host=args.db_host)
+        runtime.endpoint = embedded.start()
+    runtime.start()
     from localapi.seed import seed
     from localapi.server import LocalApi
 
@@ -53,12 +63,20 @@ def main(argv: list[str] | None = None) -> int:
         tokens = seed(api)
         print(f"demo data loaded: users {', '.join(tokens)} (password: password123)")
     print(f"Conduit API on {api.url}/api  (DynamoDB: {runtime.endpoint})", flush=True)
+    if embedded is not None and embedded.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"DynamoDB listens on {embedded.host}:{embedded.port} without authentication "
+            f"(containers: http://host.docker.internal:{embedded.port})",
+            flush=True,
+        )
     try:
         api.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         runtime.stop()
+        if embedded is not None:
+            embedded.stop()
     return 0
 
 

@@ -14,11 +14,16 @@ CREATE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "L
 
 
 class EmbeddedDynamoDB:
-    """moto's DynamoDB on a loopback port, in this process. Requests are served one at a time,
-    so every call (transactions included) is atomic, as it is in DynamoDB."""
+    """moto's DynamoDB on a local port, in this process. Requests are served one at a time,
+    so every call (transactions included) is atomic, as it is in DynamoDB.
 
-    def __init__(self, port: int = 0) -> None:
+    It listens on loopback only unless `host` says otherwise (e.g. "0.0.0.0", so that a
+    `sam local invoke` container can reach it through host.docker.internal). It has no
+    authentication: bind it to other interfaces only on a machine and network you trust."""
+
+    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
         self.port = port
+        self.host = host
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -34,11 +39,19 @@ class EmbeddedDynamoDB:
             with lock:
                 return list(app(environ, start_response))
 
-        self._server = make_server("127.0.0.1", self.port, serialized, threaded=True)
+        self._server = make_server(self.host, self.port, serialized, threaded=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto-dynamodb", daemon=True)
         self._thread.start()
-        return f"http://127.0.0.1:{self.port}"
+        return self.endpoint
+
+    @property
+    def endpoint(self) -> str:
+        """The URL this process uses (loopback when listening on every interface)."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
+        if host in ("::", "::0"):
+            host = "::1"
+        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     def stop(self) -> None:
         if self._server is not None:

@@ -73,10 +73,13 @@ class Runtime:
     def _configure_environment(self) -> None:
         refs = dict(self.table_names)
         for route in self.routes:
-            os.environ.update(self.template.environment(route.function, refs))
+            for key, value in self.template.environment(route.function, refs).items():
+                if value or not os.environ.get(key):  # an empty template value never hides the developer's
+                    os.environ[key] = value
         os.environ["DYNAMODB_ENDPOINT"] = self.endpoint or ""
         # A fresh random signing secret per local run unless the developer sets one.
-        os.environ.setdefault("JWT_SECRET", secrets.token_urlsafe(48))
+        if not os.environ.get("JWT_SECRET"):
+            os.environ["JWT_SECRET"] = secrets.token_urlsafe(48)
         os.environ.pop("JWT_SECRET_PARAMETER", None)
         from conduit.settings import get_settings
 

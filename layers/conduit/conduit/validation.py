@@ -16,8 +16,8 @@ from conduit.errors import Unprocessable
 
 MAX_TAGS = 20
 MIN_PASSWORD_LENGTH = 8
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
 def _not_blank(value: str) -> str:
@@ -28,13 +28,13 @@ def _not_blank(value: str) -> str:
 
 def _email(value: str) -> str:
     value = value.strip()
-    if not EMAIL_PATTERN.match(value):
+    if not EMAIL_PATTERN.fullmatch(value):
         raise PydanticCustomError("email", "is invalid")
     return value
 
 
 def _username(value: str) -> str:
-    if not USERNAME_PATTERN.match(value):
+    if not USERNAME_PATTERN.fullmatch(value):
         raise PydanticCustomError("username", "is invalid (use letters, digits, '_', '-' or '.')")
     return value
 

@@ -27,7 +27,15 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
+    if not password_hash:
+        # Same work as a real check, so an unknown email cannot be told apart by timing.
+        _safe_verify(_decoy_hash(), password)
+        return False
+    return _safe_verify(password_hash, password)
+
+
+def _safe_verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher().verify(password_hash or _decoy_hash(), password) and password_hash is not None
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False

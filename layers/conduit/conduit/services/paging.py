@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from conduit.errors import Unprocessable
 from conduit.settings import get_settings
+
+DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,6 @@ def _non_negative(query: dict[str, str], name: str, default: int) -> int:
     raw = query.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or len(raw) > 9:
+    if not DIGITS.fullmatch(raw) or len(raw) > 9:
         raise Unprocessable(name, "must be a non-negative integer")
     return int(raw)

@@ -48,7 +48,7 @@ class TransactionCancelled(Exception):
         self.reasons = reasons
 
     def failed(self, index: int) -> bool:
-        return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
+        return 0 <= index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
 
 
 @contextmanager

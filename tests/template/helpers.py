@@ -1,0 +1,66 @@
+"""What the template tests read: template.yaml (CloudFormation tags kept as {"Ref": ...}), functions/, events/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from localapi import template as cfn
+from localapi.template import Route, Template
+
+ROOT = cfn.ROOT
+FUNCTIONS_DIR = ROOT / "functions"
+EVENTS_DIR = ROOT / "events"
+READ_ONLY_POSTS = {"POST /api/users/login"}
+
+
+def load() -> Template:
+    return cfn.load()
+
+
+def function_dirs() -> list[str]:
+    return sorted(path.name for path in FUNCTIONS_DIR.iterdir() if path.is_dir() and not path.name.startswith("__"))
+
+
+def resources_of_type(tpl: Template, kind: str) -> dict[str, dict[str, Any]]:
+    return {name: res for name, res in tpl.resources.items() if res.get("Type") == kind}
+
+
+def globals_function(tpl: Template) -> dict[str, Any]:
+    return tpl.raw.get("Globals", {}).get("Function", {})
+
+
+def effective(tpl: Template, function: str, key: str) -> Any:
+    """A function property as SAM resolves it: the function's own value, else the Globals one."""
+    props = tpl.functions()[function]
+    return props[key] if key in props else globals_function(tpl).get(key)
+
+
+def effective_layers(tpl: Template, function: str) -> list[Any]:
+    """SAM concatenates Globals Layers with the function's own."""
+    return [*(globals_function(tpl).get("Layers") or []), *(tpl.functions()[function].get("Layers") or [])]
+
+
+def routes_by_dir(tpl: Template) -> dict[str, list[Route]]:
+    found: dict[str, list[Route]] = {}
+    for route in tpl.routes():
+        found.setdefault(route.code_dir.name, []).append(route)
+    return found
+
+
+def is_read_only(route: Route) -> bool:
+    return route.method == "GET" or route.route_key in READ_ONLY_POSTS
+
+
+def policy_refs(tpl: Template, function: str) -> list[str]:
+    """Names of the template resources a function's Policies reference with !Ref."""
+    return [p["Ref"] for p in tpl.functions()[function].get("Policies") or [] if isinstance(p, dict) and "Ref" in p]
+
+
+def event(function_dir: str) -> dict[str, Any]:
+    return json.loads((EVENTS_DIR / f"{function_dir}.json").read_text(encoding="utf-8"))
+
+
+def event_path(function_dir: str) -> Path:
+    return EVENTS_DIR / f"{function_dir}.json"

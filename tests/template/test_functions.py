@@ -1,0 +1,86 @@
+"""Every function: runtime, architecture, layer, tracing, and least-privilege table access."""
+
+from __future__ import annotations
+
+from tests.template.helpers import (
+    effective,
+    effective_layers,
+    globals_function,
+    is_read_only,
+    load,
+    policy_refs,
+    resources_of_type,
+)
+
+READ = "TableReadPolicy"
+WRITE = "TableWritePolicy"
+JWT = "JwtSecretReadPolicy"
+
+
+def test_globals_set_runtime_architecture_tracing_and_layer():
+    fn = globals_function(load())
+    assert fn["Runtime"] == "python3.13"
+    assert fn["Architectures"] == ["arm64"]
+    assert fn["Tracing"] == "Active"
+    assert {"Ref": "ConduitLayer"} in fn["Layers"]
+
+
+def test_every_function_runs_python313_on_arm64():
+    tpl = load()
+    for name in tpl.functions():
+        assert effective(tpl, name, "Runtime") == "python3.13", name
+        assert effective(tpl, name, "Architectures") == ["arm64"], name
+
+
+def test_every_function_uses_the_shared_layer():
+    tpl = load()
+    layers = resources_of_type(tpl, "AWS::Serverless::LayerVersion")
+    assert list(layers) == ["ConduitLayer"]
+    for name in tpl.functions():
+        assert {"Ref": "ConduitLayer"} in effective_layers(tpl, name), name
+
+
+def test_every_function_has_active_tracing():
+    tpl = load()
+    for name in tpl.functions():
+        assert effective(tpl, name, "Tracing") == "Active", name
+
+
+def test_function_policies_only_reference_the_templates_managed_policies():
+    """No inline statements, no SAM policy templates (DynamoDBCrudPolicy / DynamoDBReadPolicy grant Scan)."""
+    tpl = load()
+    managed = set(resources_of_type(tpl, "AWS::IAM::ManagedPolicy"))
+    assert managed == {READ, WRITE, JWT}
+    for name, props in tpl.functions().items():
+        policies = props.get("Policies") or []
+        assert policies, f"{name} has no Policies"
+        assert len(policy_refs(tpl, name)) == len(policies), f"{name}: {policies}"
+        assert set(policy_refs(tpl, name)) <= managed, name
+        assert "Role" not in props, f"{name}: a custom Role bypasses the managed policies"
+
+
+def test_read_only_functions_do_not_get_the_write_policy_and_writers_do():
+    tpl = load()
+    readers, writers = set(), set()
+    for route in tpl.routes():
+        refs = policy_refs(tpl, route.function)
+        assert READ in refs, route.function
+        if is_read_only(route):
+            readers.add(route.function)
+            assert WRITE not in refs, f"{route.route_key} is read-only but gets {WRITE}"
+        else:
+            writers.add(route.function)
+            assert WRITE in refs, f"{route.route_key} writes but lacks {WRITE}"
+    assert "UsersLoginFunction" in readers
+    assert {"UsersRegisterFunction", "ArticleCreateFunction", "CommentDeleteFunction"} <= writers
+    assert len(readers) + len(writers) == len(tpl.functions())
+
+
+def test_only_functions_that_handle_tokens_may_read_the_jwt_secret():
+    tpl = load()
+    for route in tpl.routes():
+        refs = policy_refs(tpl, route.function)
+        if route.route_key == "GET /api/tags":
+            assert JWT not in refs, "the tags list neither issues nor verifies tokens"
+        else:
+            assert JWT in refs, f"{route.route_key} issues or verifies tokens"

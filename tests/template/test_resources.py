@@ -1,0 +1,127 @@
+"""IAM, the table, the HTTP API, the layer and the outputs; and cfn-lint over the whole template."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from cfnlint.api import lint_all, lint_file
+
+from tests.template.helpers import ROOT, load, resources_of_type
+
+
+def _actions(node: Any) -> Iterator[tuple[str, str]]:
+    """Every (key, action) under an Action or NotAction key, anywhere in `node`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("Action", "NotAction"):
+                for action in value if isinstance(value, list) else [value]:
+                    yield key, action
+            else:
+                yield from _actions(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _actions(item)
+
+
+def _grants(pattern: Any, action: str) -> bool:
+    return isinstance(pattern, str) and fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def test_the_template_declares_iam_actions():
+    found = [action for _, action in _actions(load().raw)]
+    assert "dynamodb:Query" in found and "dynamodb:PutItem" in found
+
+
+def test_no_policy_grants_scan_or_a_dynamodb_wildcard():
+    for key, action in _actions(load().raw):
+        assert key == "Action", "NotAction with Allow grants everything else"
+        assert isinstance(action, str), action
+        assert not _grants(action, "dynamodb:Scan"), f"{action} grants dynamodb:Scan"
+        assert action != "*", "every action of every service"
+        if action.lower().startswith("dynamodb:"):
+            assert not set("*?") & set(action), f"{action}: no wildcards on DynamoDB actions"
+
+
+def test_table_policies_are_scoped_to_the_table():
+    tpl = load()
+    for name in ("TableReadPolicy", "TableWritePolicy"):
+        for statement in tpl.resources[name]["Properties"]["PolicyDocument"]["Statement"]:
+            assert statement["Effect"] == "Allow"
+            targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            assert "*" not in targets, name
+            for target in targets:
+                assert "ConduitTable" in str(target), f"{name}: {target}"
+
+
+def test_read_policy_cannot_write_and_write_policy_only_writes():
+    tpl = load()
+    read = [a for _, a in _actions(tpl.resources["TableReadPolicy"])]
+    write = [a for _, a in _actions(tpl.resources["TableWritePolicy"])]
+    for action in ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"):
+        assert not any(_grants(a, action) for a in read), action
+    assert set(write) <= {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+
+
+def test_table_is_retained_on_demand_with_pitr_and_sse():
+    tables = resources_of_type(load(), "AWS::DynamoDB::Table")
+    assert list(tables) == ["ConduitTable"]
+    table = tables["ConduitTable"]
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    props = table["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert props["SSESpecification"]["SSEEnabled"] is True
+
+
+def test_http_api_cors_allows_the_clients_headers_and_methods():
+    apis = resources_of_type(load(), "AWS::Serverless::HttpApi")
+    assert list(apis) == ["HttpApi"]
+    cors = apis["HttpApi"]["Properties"]["CorsConfiguration"]
+    headers = {header.lower() for header in cors["AllowHeaders"]}
+    assert {"authorization", "content-type"} <= headers
+    methods = {method.upper() for method in cors["AllowMethods"]}
+    assert {"GET", "POST", "PUT", "DELETE", "OPTIONS"} <= methods
+    assert cors.get("AllowCredentials") is not True, "credentials with a configurable (default '*') origin"
+
+
+def test_every_route_is_on_the_templates_http_api():
+    tpl = load()
+    for name, props in tpl.functions().items():
+        for event in props["Events"].values():
+            assert event["Type"] == "HttpApi", name
+            assert event["Properties"]["ApiId"] == {"Ref": "HttpApi"}, name
+
+
+def test_layer_is_built_for_python313_on_arm64():
+    layer = resources_of_type(load(), "AWS::Serverless::LayerVersion")["ConduitLayer"]
+    assert layer["Metadata"]["BuildMethod"] == "python3.13"
+    assert layer["Metadata"].get("BuildArchitecture") == "arm64"
+    assert "python3.13" in layer["Properties"]["CompatibleRuntimes"]
+    assert (ROOT / layer["Properties"]["ContentUri"] / "requirements.txt").is_file()
+
+
+def test_outputs_expose_the_api_url():
+    outputs = load().raw.get("Outputs", {})
+    assert "ApiUrl" in outputs
+    value = outputs["ApiUrl"]["Value"]
+    assert "${HttpApi}" in value["Fn::Sub"]
+    assert value["Fn::Sub"].endswith("/api")
+
+
+def _errors(matches: list[Any]) -> list[str]:
+    return [f"{m.rule.id} {m.message} ({m.filename}:{m.linenumber})" for m in matches if m.rule.id.startswith("E")]
+
+
+def test_cfn_lint_reports_no_errors():
+    assert _errors(lint_file(Path(ROOT / "template.yaml"))) == []
+
+
+def test_cfn_lint_does_report_errors_of_a_broken_template():
+    """Guards the test above against a linter that silently checks nothing."""
+    broken = (ROOT / "template.yaml").read_text(encoding="utf-8").replace("python3.13", "python2.7", 1)
+    errors = _errors(lint_all(broken))
+    assert errors and any("python2.7" in error for error in errors), errors
