@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
+from conduit import observability
 from conduit.errors import ApiError, ServiceUnavailable
 
 JSON_TYPE = "application/json; charset=utf-8"
-log = logging.getLogger("conduit")
 
 
 def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
@@ -29,7 +28,9 @@ def error_response(error: BaseException, request_id: str = "") -> dict[str, Any]
         headers = {}
         if isinstance(error, ServiceUnavailable):
             headers["retry-after"] = str(error.retry_after_seconds)
-            log.warning("dependency unavailable", extra={"requestId": request_id, "cause": repr(error.__cause__)})
+            observability.logger().warning(
+                "dependency unavailable", extra={"requestId": request_id, "cause": repr(error.__cause__)}
+            )
         return json_response(error.status, {"errors": error.errors}, headers)
-    log.error("unhandled error", exc_info=error, extra={"requestId": request_id})
+    observability.logger().error("unhandled error", exc_info=error, extra={"requestId": request_id})
     return json_response(500, {"errors": {"server": ["internal error"]}})

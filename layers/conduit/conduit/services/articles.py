@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from conduit import observability
 from conduit.errors import Forbidden, NotFound, ServiceUnavailable, Unprocessable
 from conduit.services import relations, slugs
 from conduit.services.paging import Page
@@ -36,6 +37,7 @@ def create(viewer: str, new: NewArticle) -> ArticleView:
             articles.create({**article, "slug": slug})
         except articles.SlugTaken:
             continue
+        observability.count("ArticlePublished")
         return _single({**article, "slug": slug, "favoritesCount": 0}, viewer)
     raise ServiceUnavailable()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conduit import observability
 from conduit.errors import NotFound
 from conduit.services import relations
 from conduit.services.views import comment_view
@@ -19,6 +20,7 @@ def _article_id(slug: str) -> str:
 
 def add(slug: str, viewer: str, body: str) -> dict[str, Any]:
     comment = comments.add(_article_id(slug), viewer, body)
+    observability.count("CommentPosted")
     seen = relations.load(viewer, [viewer])
     return comment_view(comment, seen.author(viewer))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conduit import observability
 from conduit.errors import ServiceUnavailable, Unauthorized, invalid_token
 from conduit.security.passwords import hash_password, verify_password
 from conduit.security.tokens import issue_token
@@ -15,6 +16,7 @@ from conduit.validation import Credentials, NewUser, UserChanges
 
 def register(new: NewUser) -> UserView:
     user = users.create(new.username, new.email, hash_password(new.password))
+    observability.count("UserRegistered")
     return user_view(user, issue_token(user["id"]))
 
 
@@ -23,6 +25,7 @@ def login(credentials: Credentials) -> UserView:
     user = users.get(uid) if uid else None
     # verify_password runs (against a decoy hash) even for unknown emails: no enumeration by timing.
     if not verify_password(credentials.password, user["passwordHash"] if user else None) or user is None:
+        observability.count("LoginFailed")
         raise Unauthorized("credentials", "invalid")
     return user_view(user, issue_token(user["id"]))
 
