@@ -31,6 +31,10 @@ class EmbeddedDynamoDB:
         from moto.server import DomainDispatcherApplication, create_backend_app
         from werkzeug.serving import make_server
 
+        from localapi import moto_transactions
+
+        moto_transactions.install()
+
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         app = DomainDispatcherApplication(create_backend_app)
         lock = threading.Lock()
