@@ -1,0 +1,13 @@
+"""The GraphQL API (`/api/graphql`): a Strawberry schema over the same services as the REST endpoints.
+
+Only the GraphQL functions import this package (and with it Strawberry, Starlette and Mangum);
+nothing else in the layer does, so the REST functions' cold starts do not pay for it.
+
+- schema.py   types, queries and mutations; every resolver calls conduit.services
+- context.py  per-request state: the token, authorization by the REST route's rule, DataLoaders
+- loaders.py  DataLoaders (slug markers, article bodies, comments) built on one BatchGetItem each
+- paging.py   Relay connections over the services' limit/offset pages (opaque offset cursors)
+- limits.py   depth, token, alias and cost limits; introspection on/off
+- errors.py   ApiError -> `extensions.code`, in one place; unknown errors masked
+- asgi.py     the Strawberry ASGI app, wrapped by Mangum into the Lambda handler
+"""

@@ -1,0 +1,127 @@
+"""GraphQL errors: the layer's ApiErrors become `extensions.code`, in this one place.
+
+| raised                                  | extensions.code          | also in extensions         |
+|-----------------------------------------|--------------------------|----------------------------|
+| Unauthorized (401)                      | UNAUTHENTICATED          | errors                     |
+| Forbidden (403)                         | FORBIDDEN                | errors                     |
+| NotFound (404)                          | NOT_FOUND                | errors                     |
+| Conflict (409)                          | CONFLICT                 | errors                     |
+| Unprocessable (422), PayloadTooLarge    | BAD_USER_INPUT           | errors                     |
+| TooManyRequests (429)                   | RATE_LIMITED             | errors, retryAfter         |
+| ServiceUnavailable (503)                | UNAVAILABLE              | errors, retryAfter         |
+| syntax error, too many tokens           | GRAPHQL_PARSE_FAILED     |                            |
+| invalid document, depth, aliases, introspection off | GRAPHQL_VALIDATION_FAILED |              |
+| variables of the wrong type             | BAD_USER_INPUT           |                            |
+| cost over the limit (limits.py)         | QUERY_TOO_COMPLEX        | cost, maxCost              |
+| anything else                           | INTERNAL_SERVER_ERROR    | (message masked, logged)   |
+
+`errors` is the REST body's `{field: [message]}`, so clients get the same messages as over REST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import SchemaExtension
+
+from conduit import observability
+from conduit.errors import ApiError, ServiceUnavailable
+
+CODES_BY_STATUS = {
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    413: "BAD_USER_INPUT",
+    422: "BAD_USER_INPUT",
+    429: "RATE_LIMITED",
+    503: "UNAVAILABLE",
+}
+INTERNAL = "INTERNAL_SERVER_ERROR"
+INTERNAL_MESSAGE = "Internal server error"
+
+
+def api_error_extensions(error: ApiError) -> dict[str, Any]:
+    extensions: dict[str, Any] = {"code": CODES_BY_STATUS.get(error.status, "BAD_REQUEST"), "errors": error.errors}
+    if getattr(error, "retry_after_seconds", None) is not None:
+        extensions["retryAfter"] = error.retry_after_seconds
+    return extensions
+
+
+def message_of(error: ApiError) -> str:
+    """Every field's messages in one line: "title can't be blank; body can't be blank"."""
+    return "; ".join(f"{field} {message}" for field, messages in error.errors.items() for message in messages)
+
+
+def cause(error: GraphQLError) -> BaseException | None:
+    """What a resolver raised (graphql-core may wrap it in GraphQLErrors), or None."""
+    original = error.original_error
+    while isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error
+    return original
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """An exception raised by a resolver that is not one of the layer's ApiErrors (a bug)."""
+    original = cause(error)
+    return original is not None and not isinstance(original, (ApiError, GraphQLError))
+
+
+def log_unexpected(errors: list[GraphQLError]) -> None:
+    """Schema.process_errors: the client's mistakes are not logged; bugs are, with their traceback,
+    and an unavailable dependency as a warning (as REST's error_response does)."""
+    for error in errors:
+        if isinstance(cause(error), ServiceUnavailable):
+            observability.logger().warning("dependency unavailable", extra={"cause": repr(cause(error).__cause__)})
+        elif is_unexpected(error):
+            observability.logger().error(
+                "unhandled error in a resolver", exc_info=cause(error), extra={"path": error.path}
+            )
+
+
+class ErrorCodes(SchemaExtension):
+    """Gives every error of the result an `extensions.code`; masks unexpected ones."""
+
+    def __init__(self) -> None:
+        self._validation_errors: set[int] = set()
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self._validation_errors = {id(e) for e in self.execution_context.pre_execution_errors or []}
+
+    def on_operation(self) -> Iterator[None]:
+        self._validation_errors = set()
+        yield
+        result = self.execution_context.result
+        if result is not None and getattr(result, "errors", None):
+            result.errors = [self._coded(error) for error in result.errors]
+
+    def _coded(self, error: GraphQLError) -> GraphQLError:
+        original = cause(error)
+        if isinstance(original, ApiError):
+            return _with(error, message_of(original), api_error_extensions(original))
+        if is_unexpected(error):
+            return _with(error, INTERNAL_MESSAGE, {"code": INTERNAL})
+        if error.extensions and "code" in error.extensions:
+            return error
+        if isinstance(error, GraphQLSyntaxError):
+            code = "GRAPHQL_PARSE_FAILED"
+        elif id(error) in self._validation_errors:
+            code = "GRAPHQL_VALIDATION_FAILED"
+        else:
+            code = "BAD_USER_INPUT"  # e.g. a variable of the wrong type
+        return _with(error, error.message, {**(error.extensions or {}), "code": code})
+
+
+def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )

@@ -1,0 +1,138 @@
+"""What one GraphQL request may ask for: depth, size, aliases, cost, introspection.
+
+- depth     GRAPHQL_MAX_DEPTH (8) nested selection sets (Strawberry's QueryDepthLimiter; the
+            schema has a cycle, Article.author.articles, so depth is otherwise unbounded)
+- tokens    GRAPHQL_MAX_TOKENS (2000) lexical tokens, checked while parsing (MaxTokensLimiter)
+- aliases   GRAPHQL_MAX_ALIASES (15) aliased fields (MaxAliasesLimiter)
+- cost      GRAPHQL_MAX_COST (2500), estimated before execution with the variables known:
+            every field costs 1; a field whose resolver reads the database (every root field,
+            `articles`, `feed`, `comments`) costs 10; the selection under a connection
+            (`articles`, `feed`) counts once per item of its page (`first`, default 20, at most
+            100), the selection under `comments` (not paginated) 10 times. A full page of 100
+            articles with all their fields costs about 2,200 and passes; a page of 20 with
+            comments about 1,900; 50 with comments, or lists nested in lists, are refused
+            (QUERY_TOO_COMPLEX) before any resolver runs.
+- introspection  GRAPHQL_INTROSPECTION (on unless "false"; off in prod)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    SelectionSetNode,
+    VariableNode,
+)
+from graphql.utilities import get_operation_ast
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from conduit.graphql.config import GraphqlConfig
+from conduit.settings import get_settings
+
+FIELD_COST = 1
+DATABASE_COST = 10
+CONNECTIONS = frozenset({"articles", "feed"})
+COMMENTS_ESTIMATE = 10  # comments per article assumed by the estimate
+DATABASE_FIELDS = frozenset({"articles", "feed", "comments"})  # wherever they appear, not only at the root
+
+
+def extensions(config: GraphqlConfig) -> list[Callable[[], SchemaExtension]]:
+    """Factories, so each request gets its own extension instances (requests may run concurrently)."""
+    chosen: list[Callable[[], SchemaExtension]] = [
+        partial(QueryDepthLimiter, max_depth=config.max_depth),
+        partial(MaxTokensLimiter, max_token_count=config.max_tokens),
+        partial(MaxAliasesLimiter, max_alias_count=config.max_aliases),
+        partial(CostLimiter, max_cost=config.max_cost),
+    ]
+    if not config.introspection:
+        chosen.append(DisableIntrospection)
+    return chosen
+
+
+class CostLimiter(SchemaExtension):
+    """Refuses an operation whose estimated cost exceeds `max_cost`, before any resolver runs."""
+
+    def __init__(self, max_cost: int) -> None:
+        self.max_cost = max_cost
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        operation = get_operation_ast(document, context.operation_name) if document else None
+        if operation is not None and context.result is None:
+            fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+            cost = selection_cost(operation.selection_set, fragments, context.variables or {}, root=True)
+            if cost > self.max_cost:
+                context.result = ExecutionResult(
+                    data=None,
+                    errors=[
+                        GraphQLError(
+                            f"Query cost {cost} exceeds the maximum of {self.max_cost}: ask for smaller pages "
+                            "or fewer nested lists",
+                            extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost, "maxCost": self.max_cost},
+                        )
+                    ],
+                )
+        yield
+
+
+def selection_cost(
+    selection_set: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    root: bool = False,
+    seen: frozenset[str] = frozenset(),
+) -> int:
+    if selection_set is None:
+        return 0
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            name = selection.name.value
+            reads = (root or name in DATABASE_FIELDS) and not name.startswith("__")
+            inner = selection_cost(selection.selection_set, fragments, variables, False, seen)
+            if name in CONNECTIONS:
+                inner *= page_size(selection, variables)
+            elif name == "comments":
+                inner *= COMMENTS_ESTIMATE
+            total += (DATABASE_COST if reads else FIELD_COST) + inner
+        elif isinstance(selection, InlineFragmentNode):
+            total += selection_cost(selection.selection_set, fragments, variables, root, seen)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                total += selection_cost(
+                    fragment.selection_set, fragments, variables, root, seen | {selection.name.value}
+                )
+    return total
+
+
+def page_size(field: FieldNode, variables: Mapping[str, Any]) -> int:
+    """The page size the connection will serve: `first` (literal or variable), defaulted and capped as REST's limit."""
+    settings = get_settings()
+    value: Any = None
+    for argument in field.arguments or ():
+        if argument.name.value != "first":
+            continue
+        if isinstance(argument.value, IntValueNode):
+            value = int(argument.value.value)
+        elif isinstance(argument.value, VariableNode):
+            value = variables.get(argument.value.name.value)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        return settings.page_limit_default
+    return min(value, settings.page_limit_max)

@@ -1,0 +1,61 @@
+"""DataLoaders: what the fields of a page of articles need, fetched once for the whole page.
+
+A page of articles comes from the services with its authors, `following` and `favorited` flags
+already loaded in one BatchGetItem (services.relations), so those fields cost nothing more.
+Fields the list endpoints do not return are batched here, per request:
+
+- `markers`   slug -> slug marker {articleId, authorId}: one BatchGetItem for all the slugs
+- `bodies`    slug -> body (lists are read without bodies): one BatchGetItem for all the articles
+- `comments`  slug -> comments as the viewer sees them: one Query per article (in parallel) and one
+              BatchGetItem for every comment author (services.comments.list_for_articles)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from conduit.errors import NotFound
+from conduit.services import comments as comment_service
+from conduit.store import keys, ops
+from conduit.store.client import Item
+
+
+def _key(key: keys.Key) -> tuple[str, str]:
+    return key["PK"], key["SK"]
+
+
+class Loaders:
+    def __init__(self) -> None:
+        self.markers: DataLoader[str, Item | None] = DataLoader(load_fn=self._load_markers)
+        self.bodies: DataLoader[str, str] = DataLoader(load_fn=self._load_bodies)
+        self._comments: dict[str | None, DataLoader[str, list[dict[str, Any]]]] = {}
+
+    def comments(self, viewer: str | None) -> DataLoader[str, list[dict[str, Any]]]:
+        if viewer not in self._comments:
+
+            async def load(slugs: list[str]) -> list[Any]:
+                return await self._load_comments(slugs, viewer)
+
+            self._comments[viewer] = DataLoader(load_fn=load)
+        return self._comments[viewer]
+
+    async def _load_markers(self, slugs: list[str]) -> list[Item | None]:
+        found = ops.batch_get([keys.slug_marker(slug) for slug in slugs])
+        return [found.get(_key(keys.slug_marker(slug))) for slug in slugs]
+
+    async def _load_bodies(self, slugs: list[str]) -> list[Any]:
+        markers = await self.markers.load_many(slugs)
+        wanted = [keys.article(m["articleId"]) for m in markers if m]
+        found = ops.batch_get(wanted, projection=("body",)) if wanted else {}
+        bodies: list[Any] = []
+        for marker in markers:
+            article = found.get(_key(keys.article(marker["articleId"]))) if marker else None
+            bodies.append(article["body"] if article and "body" in article else NotFound("article"))
+        return bodies
+
+    async def _load_comments(self, slugs: list[str], viewer: str | None) -> list[Any]:
+        markers = await self.markers.load_many(slugs)
+        by_article = comment_service.list_for_articles([m["articleId"] for m in markers if m], viewer)
+        return [by_article[m["articleId"]] if m else NotFound("article") for m in markers]

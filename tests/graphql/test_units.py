@@ -1,0 +1,58 @@
+"""The pure parts: cursors, paging arguments, the cost estimate (fragments cannot hide cost)."""
+
+from __future__ import annotations
+
+import pytest
+from graphql import FragmentDefinitionNode, parse
+
+from conduit.errors import Unprocessable
+from conduit.graphql.limits import selection_cost
+from conduit.graphql.paging import decode_cursor, encode_cursor, page_for
+
+
+def _cost(query: str, variables: dict | None = None) -> int:
+    document = parse(query)
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    return selection_cost(document.definitions[0].selection_set, fragments, variables or {}, root=True)
+
+
+def test_cursors_round_trip_and_are_opaque():
+    for position in (0, 1, 19, 5000):
+        cursor = encode_cursor(position)
+        assert decode_cursor(cursor) == position
+        assert not cursor.endswith(str(position)) and "=" not in cursor
+
+
+@pytest.mark.parametrize("cursor", ["", "abc", encode_cursor(1)[:-1] + "!", "b2Zmc2V0Oi0x", "bGltaXQ6Mw"])
+def test_foreign_cursors_are_bad_user_input(cursor):
+    with pytest.raises(Unprocessable) as refused:
+        decode_cursor(cursor)
+    assert refused.value.errors == {"after": ["is not a valid cursor"]}
+
+
+def test_first_and_after_become_rest_limit_and_offset():
+    page = page_for(5, encode_cursor(9))
+    assert (page.limit, page.offset) == (5, 10)
+    assert (page_for(None, None).limit, page_for(None, None).offset) == (20, 0)
+    assert page_for(1000, None).limit == 100
+    with pytest.raises(Unprocessable) as refused:
+        page_for(None, encode_cursor(5000))
+    assert refused.value.errors == {"after": ["must be at most 5000"]}
+
+
+def test_cost_of_fields_database_reads_and_pages():
+    assert _cost("{ tags }") == 10
+    assert _cost("{ __typename }") == 1
+    assert _cost("{ articles { totalCount } }") == 10 + 20 * 1
+    assert _cost("{ articles(first: 3) { edges { node { slug } } } }") == 10 + 3 * 3
+    assert _cost("query($n: Int) { feed(first: $n) { totalCount } }", {"n": 7}) == 10 + 7
+    assert _cost("{ articles(first: 500) { totalCount } }") == 10 + 100, "capped like REST's limit"
+    assert _cost('{ article(slug: "s") { comments { body } } }') == 10 + 10 + 10 * 1
+
+
+def test_fragments_and_inline_fragments_count_as_written_out():
+    inline = "{ articles(first: 4) { edges { node { slug author { username } } } } }"
+    fragment = """{ articles(first: 4) { ...Page } }
+      fragment Page on ArticleConnection { edges { ... on ArticleEdge { node { ...Node } } } }
+      fragment Node on Article { slug author { username } }"""
+    assert _cost(fragment) == _cost(inline) == 10 + 4 * 5
