@@ -1,0 +1,164 @@
+"""The GitHub Actions pipeline: it tests exactly what .ci/run tests, and deploys with OIDC only."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import tomllib
+from typing import Any
+
+import yaml
+
+from tests.template.helpers import ROOT, load
+
+WORKFLOW = ROOT / ".github" / "workflows" / "pipeline.yml"
+ROLE = "${{ secrets.AWS_DEPLOY_ROLE_ARN }}"
+STAGES = {"deploy-dev": "dev", "deploy-prod": "prod"}
+
+
+def _workflow() -> dict[str, Any]:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def _triggers() -> dict[str, Any]:
+    workflow = _workflow()
+    return workflow["on"] if "on" in workflow else workflow[True]  # YAML 1.1 reads a bare `on` as true
+
+
+def _job(name: str) -> dict[str, Any]:
+    return _workflow()["jobs"][name]
+
+
+def _runs(job: dict[str, Any]) -> list[str]:
+    """The shell commands of a job's `run` steps, one per line, continuation lines joined."""
+    commands = []
+    for step in job["steps"]:
+        text = re.sub(r"\\\n\s*", " ", step.get("run", ""))
+        commands += [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return commands
+
+
+def _uses(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
+    return [step.get("with", {}) for step in job["steps"] if step.get("uses", "").split("@")[0] == action]
+
+
+def _ci_run_commands() -> list[str]:
+    """.ci/run's commands, less the shell preamble (shebang, set, cd to the repository root)."""
+    commands = []
+    for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or line.startswith("set ") or line.startswith("cd "):
+            continue
+        commands.append(line)
+    return commands
+
+
+def _samconfig() -> dict[str, Any]:
+    return tomllib.loads((ROOT / "samconfig.toml").read_text(encoding="utf-8"))
+
+
+def test_workflow_parses_and_has_the_three_jobs():
+    workflow = _workflow()
+    assert set(workflow["jobs"]) == {"test", "deploy-dev", "deploy-prod"}
+    assert workflow["permissions"] == {"contents": "read"}, "least privilege by default; deploy jobs add id-token"
+    triggers = _triggers()
+    assert triggers["push"]["branches"] == ["main"]
+    assert triggers["push"]["tags"] == ["v*"]
+    assert "pull_request" in triggers
+
+
+def test_test_job_runs_exactly_what_ci_run_runs():
+    ci = _ci_run_commands()
+    assert ci == ["make test"], f".ci/run changed: mirror it in {WORKFLOW.name} ({ci})"
+    job = _job("test")
+    assert job["runs-on"] == "ubuntu-latest"
+    unconditional = {**job, "steps": [step for step in job["steps"] if "if" not in step]}
+    assert _runs(unconditional) == ci, "the test job runs .ci/run's commands and nothing else"
+
+
+def test_make_test_runs_the_template_checks_after_cfn_lint():
+    lines = (ROOT / "scripts" / "test-all").read_text(encoding="utf-8").splitlines()
+    cfn_lint = next(i for i, line in enumerate(lines) if line.startswith(".venv/bin/cfn-lint"))
+    checks = next(i for i, line in enumerate(lines) if "scripts/template-checks" in line and "step" in line)
+    assert checks == cfn_lint + 1
+
+
+def test_test_job_has_the_toolchains_make_test_needs():
+    job = _job("test")
+    [python] = _uses(job, "actions/setup-python")
+    versions = python["python-version"].split()
+    assert {"3.11", "3.13"} <= set(versions), "3.11 for .venv, 3.13 for sam build's arm64 python3.13 layer"
+    assert versions[-1] == "3.11", "the last version listed is the default python3"
+    [node] = _uses(job, "actions/setup-node")
+    assert str(node["node-version"]) == "20"
+    [java] = _uses(job, "actions/setup-java")
+    assert java["distribution"] == "temurin"
+    assert str(java["java-version"]) == "17"
+
+
+def test_realworld_suites_are_a_sibling_checkout_named_by_realworld_dir():
+    workflow = _workflow()
+    assert workflow["env"]["REALWORLD_DIR"] == "${{ github.workspace }}/shared/realworld"
+    for name in ("test", "deploy-dev"):
+        job = _job(name)
+        paths = [w.get("path") for w in _uses(job, "actions/checkout")]
+        assert paths == ["main", "shared"], name
+        assert job["defaults"]["run"]["working-directory"] == "main", name
+
+
+def test_no_long_lived_aws_keys_anywhere():
+    text = WORKFLOW.read_text(encoding="utf-8").lower()
+    for key in ("aws-access-key-id", "aws-secret-access-key", "aws_access_key_id", "aws_secret_access_key"):
+        assert key not in text
+
+
+def test_deploy_jobs_use_github_oidc_and_the_role_secret():
+    for name in STAGES:
+        job = _job(name)
+        assert job["needs"] == "test", name
+        assert job["permissions"] == {"id-token": "write", "contents": "read"}, name
+        [credentials] = _uses(job, "aws-actions/configure-aws-credentials")
+        assert credentials["role-to-assume"] == ROLE, name
+        assert _uses(job, "aws-actions/setup-sam"), name
+
+
+def test_dev_deploys_only_pushes_to_main_and_prod_only_version_tags():
+    dev, prod = _job("deploy-dev")["if"], _job("deploy-prod")["if"]
+    assert "github.ref == 'refs/heads/main'" in dev
+    assert "tags" not in dev
+    assert "startsWith(github.ref, 'refs/tags/v')" in prod
+    assert "heads" not in prod
+    for condition in (dev, prod):
+        assert "github.event_name == 'push'" in condition
+    assert _job("deploy-prod")["environment"] == "production"
+
+
+def test_deploy_jobs_build_deploy_their_samconfig_env_and_smoke_test_the_api_url():
+    samconfig = _samconfig()
+    outputs = load().raw["Outputs"]
+    assert "ApiUrl" in outputs
+    for name, stage in STAGES.items():
+        job = _job(name)
+        runs = _runs(job)
+        assert "sam build" in runs, name
+        [deploy] = [shlex.split(c) for c in runs if c.startswith("sam deploy")]
+        assert deploy[deploy.index("--config-env") + 1] == stage, name
+        assert {"--no-fail-on-empty-changeset", "--no-confirm-changeset"} <= set(deploy), name
+        assert runs.index("sam build") < runs.index(shlex.join(deploy)), name
+        assert job["env"]["STACK_NAME"] == samconfig[stage]["global"]["parameters"]["stack_name"], name
+        described = [c for c in runs if "aws cloudformation describe-stacks" in c]
+        assert described, name
+        assert "OutputKey=='ApiUrl'" in described[0], name
+        smoke = [c for c in runs if c.startswith("bash scripts/smoke")]
+        assert smoke, name
+    assert any("run-v2.sh" in c for c in _runs(_job("deploy-dev"))), "dev runs the RealWorld suite"
+    assert not any("run-v2.sh" in c for c in _runs(_job("deploy-prod"))), "no test data in production"
+    assert any(c.endswith("--read-only") for c in _runs(_job("deploy-prod")))
+
+
+def test_pipeline_sam_cli_is_the_version_template_checks_pins():
+    pinned = re.search(r"^aws-sam-cli==(\S+)$", (ROOT / "tools" / "requirements-sam.txt").read_text(), re.M)
+    assert pinned
+    for name in STAGES:
+        [sam] = _uses(_job(name), "aws-actions/setup-sam")
+        assert str(sam["version"]) == pinned.group(1), name
