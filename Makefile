@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: api api-seeded test lint unit suites install clean
 
-$(STAMP): requirements-dev.txt layers/conduit/requirements.txt
+$(STAMP): requirements-dev.txt layers/conduit/requirements.txt functions/docs_assets/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     api = LocalApi(runtime, args.host, args.port)
     if args.seed:
         tokens = seed(api)
-        print(f"demo data loaded: users {', '.join(tokens)} (password: password123)")
+        print(f"demo data loaded: users {', '.join(tokens)} (password: password123; ada is admin, grace moderator)")
     print(f"Conduit API on {api.url}/api  (DynamoDB: {runtime.endpoint})", flush=True)
     if embedded is not None and embedded.host not in ("127.0.0.1", "localhost", "::1"):
         print(

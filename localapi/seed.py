@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from localapi.server import LocalApi
+from tools.grant_role import grant
 
 PASSWORD = "password123"
 USERS = [
@@ -35,6 +36,8 @@ def seed(api: LocalApi) -> dict[str, str]:
             status, body = _call(api, "POST", "/api/users/login", {"user": user})
         tokens[username] = body["user"]["token"]
         _call(api, "PUT", "/api/user", {"user": {"bio": bio, "image": image}}, tokens[username])
+    grant("ada", "admin")  # demo roles, set the way the first admin is made in AWS
+    grant("grace", "moderator")
     slugs = []
     for author, title, description, text, tags in ARTICLES:
         article = {"title": title, "description": description, "body": text, "tagList": tags}

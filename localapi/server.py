@@ -20,11 +20,17 @@ MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's request payload limit
 log = logging.getLogger("localapi")
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: a burst of new connections (a browser, a load
+    # test, concurrent clients) beyond it was answered with connection resets.
+    request_queue_size = 128
+
+
 class LocalApi:
     def __init__(self, runtime: Runtime, host: str = "127.0.0.1", port: int = 3000) -> None:
         self.runtime = runtime
         self.cors = Cors.from_config(runtime.template.cors(), os.environ.get("CORS_ALLOW_ORIGIN", "*"))
-        self.httpd = ThreadingHTTPServer((host, port), _handler_class(self))
+        self.httpd = _Server((host, port), _handler_class(self))
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 

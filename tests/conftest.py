@@ -14,6 +14,13 @@ import requests
 # Cheap password hashing in tests; production costs are the Settings defaults (see tests/unit).
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
+# Rate limits out of the way (tests/api/test_security.py lowers them where it tests them), and
+# role/suspension changes visible at once.
+os.environ.setdefault("WRITE_QUOTA_PER_MINUTE", "1000000")
+os.environ.setdefault("LOGIN_FAILURES_PER_MINUTE", "1000000")
+os.environ.setdefault("LOGIN_FAILURES_PER_IP_PER_MINUTE", "1000000")
+os.environ.setdefault("AUTH_CACHE_SECONDS", "0")
+os.environ.setdefault("TAGS_CACHE_SECONDS", "0")  # tests/api/test_caching.py turns it on where it tests it
 
 from localapi import template
 from localapi.runtime import Runtime

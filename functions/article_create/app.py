@@ -5,7 +5,7 @@ from conduit.services import articles
 from conduit.validation import NewArticleBody
 
 
-@endpoint(auth="required", status=201)
+@endpoint("POST /api/articles", status=201)
 def handler(request: Request) -> dict:
     new_article = request.body(NewArticleBody).article
     return {"article": articles.create(request.require_viewer(), new_article)}

@@ -4,6 +4,6 @@ from conduit.http import Request, endpoint
 from conduit.services import articles
 
 
-@endpoint(auth="required", status=204)
+@endpoint("DELETE /api/articles/{slug}", status=204)
 def handler(request: Request) -> None:
-    articles.delete(request.path_param("slug"), request.require_viewer())
+    articles.delete(request.path_param("slug"), request.require_viewer(), request.role)

@@ -4,6 +4,6 @@ from conduit.http import Request, endpoint
 from conduit.services import articles
 
 
-@endpoint(auth="optional")
+@endpoint("GET /api/articles/{slug}")
 def handler(request: Request) -> dict:
     return {"article": articles.get(request.path_param("slug"), request.viewer)}

@@ -4,6 +4,6 @@ from conduit.http import Request, endpoint
 from conduit.services import articles
 
 
-@endpoint(auth="required")
+@endpoint("DELETE /api/articles/{slug}/favorite")
 def handler(request: Request) -> dict:
     return {"article": articles.unfavorite(request.path_param("slug"), request.require_viewer())}

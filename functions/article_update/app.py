@@ -5,7 +5,7 @@ from conduit.services import articles
 from conduit.validation import UpdateArticleBody
 
 
-@endpoint(auth="required")
+@endpoint("PUT /api/articles/{slug}")
 def handler(request: Request) -> dict:
     changes = request.body(UpdateArticleBody).article
     return {"article": articles.update(request.path_param("slug"), request.require_viewer(), changes)}

@@ -5,6 +5,6 @@ from conduit.services import articles
 from conduit.services.paging import page_from
 
 
-@endpoint(auth="required")
+@endpoint("GET /api/articles/feed")
 def handler(request: Request) -> dict:
     return articles.feed(request.require_viewer(), page_from(request.query))

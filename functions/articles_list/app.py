@@ -5,6 +5,6 @@ from conduit.services import articles
 from conduit.services.paging import page_from
 
 
-@endpoint(auth="optional")
+@endpoint("GET /api/articles")
 def handler(request: Request) -> dict:
     return articles.list_articles(request.query, page_from(request.query), request.viewer)

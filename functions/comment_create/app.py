@@ -5,7 +5,7 @@ from conduit.services import comments
 from conduit.validation import NewCommentBody
 
 
-@endpoint(auth="required", status=201)
+@endpoint("POST /api/articles/{slug}/comments", status=201)
 def handler(request: Request) -> dict:
     new_comment = request.body(NewCommentBody).comment
     return {"comment": comments.add(request.path_param("slug"), request.require_viewer(), new_comment.body)}

@@ -5,9 +5,9 @@ from conduit.http import Request, endpoint
 from conduit.services import comments
 
 
-@endpoint(auth="required", status=204)
+@endpoint("DELETE /api/articles/{slug}/comments/{id}", status=204)
 def handler(request: Request) -> None:
     raw_id = request.path_param("id")
     if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 12:
         raise NotFound("comment")
-    comments.delete(request.path_param("slug"), int(raw_id), request.require_viewer())
+    comments.delete(request.path_param("slug"), int(raw_id), request.require_viewer(), request.role)

@@ -4,6 +4,6 @@ from conduit.http import Request, endpoint
 from conduit.services import comments
 
 
-@endpoint(auth="optional")
+@endpoint("GET /api/articles/{slug}/comments")
 def handler(request: Request) -> dict:
     return {"comments": comments.list_for(request.path_param("slug"), request.viewer)}

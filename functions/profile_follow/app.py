@@ -4,6 +4,6 @@ from conduit.http import Request, endpoint
 from conduit.services import profiles
 
 
-@endpoint(auth="required")
+@endpoint("POST /api/profiles/{username}/follow")
 def handler(request: Request) -> dict:
     return {"profile": profiles.follow(request.path_param("username"), request.require_viewer())}

@@ -4,6 +4,6 @@ from conduit.http import Request, endpoint
 from conduit.services import profiles
 
 
-@endpoint(auth="optional")
+@endpoint("GET /api/profiles/{username}")
 def handler(request: Request) -> dict:
     return {"profile": profiles.get(request.path_param("username"), request.viewer)}

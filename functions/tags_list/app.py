@@ -4,6 +4,6 @@ from conduit.http import Request, endpoint
 from conduit.services import tags
 
 
-@endpoint()
+@endpoint("GET /api/tags", max_age=60)
 def handler(request: Request) -> dict:
     return {"tags": tags.popular()}

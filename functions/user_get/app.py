@@ -5,7 +5,7 @@ from conduit.services import users
 from conduit.services.views import user_view
 
 
-@endpoint(auth="required")
+@endpoint("GET /api/user")
 def handler(request: Request) -> dict:
     user = users.current(request.require_viewer())
     return {"user": user_view(user, request.token or "")}

@@ -5,7 +5,7 @@ from conduit.services import users
 from conduit.validation import UpdateUserBody
 
 
-@endpoint(auth="required")
+@endpoint("PUT /api/user")
 def handler(request: Request) -> dict:
     changes = request.body(UpdateUserBody).user
     return {"user": users.update(request.require_viewer(), request.token or "", changes)}

@@ -5,7 +5,7 @@ from conduit.services import users
 from conduit.validation import LoginBody
 
 
-@endpoint()
+@endpoint("POST /api/users/login")
 def handler(request: Request) -> dict:
     credentials = request.body(LoginBody).user
-    return {"user": users.login(credentials)}
+    return {"user": users.login(credentials, request.source_ip)}

@@ -5,7 +5,7 @@ from conduit.services import users
 from conduit.validation import RegisterBody
 
 
-@endpoint(status=201)
+@endpoint("POST /api/users", status=201)
 def handler(request: Request) -> dict:
     new_user = request.body(RegisterBody).user
     return {"user": users.register(new_user)}

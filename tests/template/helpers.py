@@ -13,6 +13,8 @@ ROOT = cfn.ROOT
 FUNCTIONS_DIR = ROOT / "functions"
 EVENTS_DIR = ROOT / "events"
 READ_ONLY_POSTS = {"POST /api/users/login"}
+# The API docs: files packaged with their functions, served with no table access and no tokens.
+STATIC_ROUTES = {"GET /api/openapi.json", "GET /api/docs", "GET /api/docs/{asset}"}
 
 
 def load() -> Template:
@@ -47,6 +49,10 @@ def routes_by_dir(tpl: Template) -> dict[str, list[Route]]:
     for route in tpl.routes():
         found.setdefault(route.code_dir.name, []).append(route)
     return found
+
+
+def is_static(route: Route) -> bool:
+    return route.route_key in STATIC_ROUTES
 
 
 def is_read_only(route: Route) -> bool:

@@ -29,7 +29,16 @@ SUCCESS_KEYS: dict[str, set[str] | None] = {
     "comment_create": {"comment"},
     "comment_delete": None,
     "tags_list": {"tags"},
+    "graphql": {"data"},  # GraphQL answers {"data": ...}; errors would add "errors"
+    "graphql_get": {"data"},
+    "admin_users_list": {"users"},
+    "admin_user_role": {"user"},
+    "admin_user_suspend": {"user"},
+    "admin_user_unsuspend": {"user"},
 }
+# The docs' static answers (not the API's JSON shapes; possibly gzipped): function dir -> content type.
+STATIC_TYPES = {"openapi_json": "application/json", "docs_page": "text/html", "docs_assets": "text/css"}
+ADMIN_ONLY = {"admin_users_list", "admin_user_role", "admin_user_suspend", "admin_user_unsuspend"}
 TOKEN_PLACEHOLDER = "REPLACE_WITH_TOKEN"
 
 
@@ -50,6 +59,11 @@ def _problems(function_dir: str, response: Any) -> list[str]:
         problems.append(f"headers {headers!r}")
     if not isinstance(body, str):
         return [*problems, f"body {body!r}"]
+    if function_dir in STATIC_TYPES:
+        content_type = (headers or {}).get("content-type", "")
+        if status != 200 or not body or not content_type.startswith(STATIC_TYPES[function_dir]):
+            problems.append(f"static answer {status} {content_type!r} {body[:100]!r}")
+        return problems
     if response.get("isBase64Encoded", False) is not False:
         problems.append("isBase64Encoded")
     if body == "":
@@ -77,7 +91,7 @@ def _problems(function_dir: str, response: Any) -> list[str]:
 
 
 def test_success_shapes_cover_every_function():
-    assert sorted(SUCCESS_KEYS) == function_dirs()
+    assert sorted({*SUCCESS_KEYS, *STATIC_TYPES}) == function_dirs()
 
 
 def test_every_event_file_gets_a_valid_v2_response(runtime):
@@ -119,8 +133,9 @@ def test_authenticated_events_with_a_real_token(runtime):
         if found:
             problems[function_dir] = found
     assert problems == {}, statuses
-    assert len(statuses) == 12
+    assert len(statuses) == 12 + len(ADMIN_ONLY)
     assert 401 not in statuses.values(), statuses
+    assert {statuses[d] for d in ADMIN_ONLY} == {403}, "a plain user is refused on every admin route"
     assert statuses["user_get"] == 200
     assert statuses["user_update"] == 200
     assert statuses["articles_feed"] == 200

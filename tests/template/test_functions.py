@@ -7,6 +7,7 @@ from tests.template.helpers import (
     effective_layers,
     globals_function,
     is_read_only,
+    is_static,
     load,
     policy_refs,
     resources_of_type,
@@ -51,9 +52,10 @@ def test_function_policies_only_reference_the_templates_managed_policies():
     tpl = load()
     managed = set(resources_of_type(tpl, "AWS::IAM::ManagedPolicy"))
     assert managed == {READ, WRITE, JWT}
+    static = {route.function for route in tpl.routes() if is_static(route)}
     for name, props in tpl.functions().items():
         policies = props.get("Policies") or []
-        assert policies, f"{name} has no Policies"
+        assert bool(policies) != (name in static), f"{name}: {policies} (only the static docs need none)"
         assert len(policy_refs(tpl, name)) == len(policies), f"{name}: {policies}"
         assert set(policy_refs(tpl, name)) <= managed, name
         assert "Role" not in props, f"{name}: a custom Role bypasses the managed policies"
@@ -61,9 +63,13 @@ def test_function_policies_only_reference_the_templates_managed_policies():
 
 def test_read_only_functions_do_not_get_the_write_policy_and_writers_do():
     tpl = load()
-    readers, writers = set(), set()
+    readers, writers, static = set(), set(), set()
     for route in tpl.routes():
         refs = policy_refs(tpl, route.function)
+        if is_static(route):
+            static.add(route.function)
+            assert refs == [], f"{route.route_key} serves files: no table access"
+            continue
         assert READ in refs, route.function
         if is_read_only(route):
             readers.add(route.function)
@@ -73,14 +79,14 @@ def test_read_only_functions_do_not_get_the_write_policy_and_writers_do():
             assert WRITE in refs, f"{route.route_key} writes but lacks {WRITE}"
     assert "UsersLoginFunction" in readers
     assert {"UsersRegisterFunction", "ArticleCreateFunction", "CommentDeleteFunction"} <= writers
-    assert len(readers) + len(writers) == len(tpl.functions())
+    assert len(readers) + len(writers) + len(static) == len(tpl.functions())
 
 
 def test_only_functions_that_handle_tokens_may_read_the_jwt_secret():
     tpl = load()
     for route in tpl.routes():
         refs = policy_refs(tpl, route.function)
-        if route.route_key == "GET /api/tags":
-            assert JWT not in refs, "the tags list neither issues nor verifies tokens"
+        if route.route_key == "GET /api/tags" or is_static(route):
+            assert JWT not in refs, f"{route.route_key} neither issues nor verifies tokens"
         else:
             assert JWT in refs, f"{route.route_key} issues or verifies tokens"

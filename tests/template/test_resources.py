@@ -98,10 +98,15 @@ def test_every_route_is_on_the_templates_http_api():
 
 def test_layer_is_built_for_python313_on_arm64():
     layer = resources_of_type(load(), "AWS::Serverless::LayerVersion")["ConduitLayer"]
-    assert layer["Metadata"]["BuildMethod"] == "python3.13"
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
     assert layer["Metadata"].get("BuildArchitecture") == "arm64"
     assert "python3.13" in layer["Properties"]["CompatibleRuntimes"]
-    assert (ROOT / layer["Properties"]["ContentUri"] / "requirements.txt").is_file()
+    content = ROOT / layer["Properties"]["ContentUri"]
+    assert (content / "requirements.txt").is_file()
+    makefile = (content / "Makefile").read_text(encoding="utf-8")
+    assert "build-ConduitLayer:" in makefile
+    assert "--python-version 3.13" in makefile and "aarch64" in makefile
+    assert "compileall" in makefile and "--invalidation-mode unchecked-hash" in makefile
 
 
 def test_outputs_expose_the_api_url():

@@ -10,7 +10,7 @@ import pytest
 
 from tests.template.helpers import EVENTS_DIR, FUNCTIONS_DIR, event, function_dirs, load, routes_by_dir
 
-EXPECTED_ROUTES = 19
+REALWORLD_ROUTES = 19
 
 
 def _import_app(function_dir: str) -> object:
@@ -23,7 +23,7 @@ def _import_app(function_dir: str) -> object:
 
 
 def test_there_is_one_function_directory_per_endpoint():
-    assert len(function_dirs()) == EXPECTED_ROUTES
+    assert len(function_dirs()) == len(load().functions()) >= REALWORLD_ROUTES
 
 
 def test_every_template_function_has_exactly_one_http_api_route():
@@ -36,7 +36,22 @@ def test_every_template_function_has_exactly_one_http_api_route():
 
 def test_route_keys_are_unique():
     keys = [route.route_key for route in load().routes()]
-    assert len(keys) == len(set(keys)) == EXPECTED_ROUTES
+    assert len(keys) == len(set(keys)) >= REALWORLD_ROUTES
+
+
+def test_every_decorated_handler_names_its_template_route_and_rule():
+    from conduit import authz
+
+    routes = {route.route_key: route for route in load().routes()}
+    decorated = set()
+    for route in routes.values():
+        handler = _import_app(route.code_dir.name).handler
+        declared = getattr(handler, "endpoint_route", None)
+        if declared is None:
+            continue  # not an `endpoint` handler (e.g. static docs)
+        assert declared == route.route_key, route.function
+        decorated.add(declared)
+    assert set(authz.RULES) == decorated, "every authorization rule belongs to exactly one deployed route"
 
 
 def test_every_route_maps_to_an_app_py_with_a_callable_handler():

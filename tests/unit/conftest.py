@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from conduit.security import passwords, tokens
+from conduit import authz
+from conduit.authz import Rule
+from conduit.security import guard, passwords, tokens
 from conduit.settings import get_settings
 from conduit.store import client as store_client
 from tests.unit.helpers import TEST_SECRET, build_event
@@ -36,6 +38,12 @@ SETTINGS_ENV = (
     "PAGE_LIMIT_MAX",
     "PAGE_OFFSET_MAX",
     "FEED_MAX_FOLLOWS",
+    "WRITE_QUOTA_PER_MINUTE",
+    "LOGIN_FAILURES_PER_MINUTE",
+    "LOGIN_FAILURES_PER_IP_PER_MINUTE",
+    "AUTH_CACHE_SECONDS",
+    "IDEMPOTENCY_TTL_SECONDS",
+    "TAGS_CACHE_SECONDS",
 )
 
 
@@ -115,3 +123,26 @@ def ddb_stub() -> Iterator[Stubber]:
 @pytest.fixture
 def make_event() -> Callable[..., dict[str, Any]]:
     return build_event
+
+
+TEST_RULES = {
+    "GET /test/none": Rule("none"),
+    "GET /test/optional": Rule("optional"),
+    "GET /test/required": Rule("required"),
+}
+
+
+@pytest.fixture(autouse=True)
+def test_routes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read-only test routes for the endpoint decorator, one per auth mode."""
+    for route, rule in TEST_RULES.items():
+        monkeypatch.setitem(authz.RULES, route, rule)
+
+
+@pytest.fixture(autouse=True)
+def known_users(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every token's user exists with role `user` (no DynamoDB read), unless a test opts out
+    with @pytest.mark.real_auth_state."""
+    if request.node.get_closest_marker("real_auth_state"):
+        return
+    monkeypatch.setattr(guard, "_auth_state", lambda uid: {"id": uid, "role": "user"})

@@ -40,7 +40,7 @@ def body_of(response: dict[str, Any]) -> Any:
 
 
 def test_payload_is_returned_as_json():
-    handler = endpoint()(lambda request: {"tags": ["a", "b"]})
+    handler = endpoint("GET /test/none")(lambda request: {"tags": ["a", "b"]})
     response = handler(build_event(), None)
     assert response["statusCode"] == 200
     assert response["headers"]["content-type"] == JSON_TYPE
@@ -48,12 +48,12 @@ def test_payload_is_returned_as_json():
 
 
 def test_custom_status():
-    handler = endpoint(status=201)(lambda request: {"created": True})
+    handler = endpoint("GET /test/none", status=201)(lambda request: {"created": True})
     assert handler(build_event(), None)["statusCode"] == 201
 
 
 def test_204_has_an_empty_body():
-    handler = endpoint(status=204)(lambda request: None)
+    handler = endpoint("GET /test/none", status=204)(lambda request: None)
     response = handler(build_event(method="DELETE"), None)
     assert response["statusCode"] == 204
     assert response["body"] == ""
@@ -63,13 +63,13 @@ def test_context_is_optional_and_name_is_kept():
     def get_tags(request: Request) -> dict[str, Any]:
         return {"tags": []}
 
-    handler = endpoint()(get_tags)
+    handler = endpoint("GET /test/none")(get_tags)
     assert handler.__name__ == "get_tags"
     assert handler(build_event())["statusCode"] == 200
 
 
 def test_story_receives_the_parsed_request():
-    handler = endpoint()(record_request)
+    handler = endpoint("GET /test/none")(record_request)
     handler(build_event(method="POST", path="/api/x", query={"limit": "3"}, path_params={"slug": "s"}), None)
     [request] = seen
     assert (request.method, request.path, request.query, request.path_param("slug")) == (
@@ -84,7 +84,7 @@ def test_story_receives_the_parsed_request():
 
 
 def test_required_auth_without_token_is_401_missing():
-    handler = endpoint(auth="required")(record_request)
+    handler = endpoint("GET /test/required")(record_request)
     response = handler(build_event(), None)
     assert response["statusCode"] == 401
     assert response["headers"]["content-type"] == JSON_TYPE
@@ -94,7 +94,7 @@ def test_required_auth_without_token_is_401_missing():
 
 @pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Token", "Bearer   ", ""])
 def test_required_auth_with_unusable_header_is_401_missing(header):
-    handler = endpoint(auth="required")(record_request)
+    handler = endpoint("GET /test/required")(record_request)
     response = handler(build_event(headers={"authorization": header}), None)
     assert response["statusCode"] == 401
     assert body_of(response) == {"errors": {"token": ["is missing"]}}
@@ -102,7 +102,7 @@ def test_required_auth_with_unusable_header_is_401_missing(header):
 
 @pytest.mark.parametrize("auth", ["required", "optional"])
 def test_invalid_token_is_401_invalid(auth):
-    handler = endpoint(auth=auth)(record_request)
+    handler = endpoint(f"GET /test/{auth}")(record_request)
     response = handler(build_event(token="not.a.jwt"), None)
     assert response["statusCode"] == 401
     assert body_of(response) == {"errors": {"token": ["is invalid"]}}
@@ -112,7 +112,7 @@ def test_invalid_token_is_401_invalid(auth):
 def test_expired_token_is_401_invalid():
     now = int(time.time())
     expired = jwt.encode({"sub": "u1", "iat": now - 9000, "exp": now - 3600}, TEST_SECRET, algorithm="HS256")
-    response = endpoint(auth="required")(record_request)(build_event(token=expired), None)
+    response = endpoint("GET /test/required")(record_request)(build_event(token=expired), None)
     assert response["statusCode"] == 401
     assert body_of(response) == {"errors": {"token": ["is invalid"]}}
 
@@ -120,7 +120,7 @@ def test_expired_token_is_401_invalid():
 @pytest.mark.parametrize("scheme", ["Token", "Bearer"])
 def test_required_auth_with_valid_token_sets_the_viewer(scheme):
     token = issue_token("user-42")
-    handler = endpoint(auth="required")(record_request)
+    handler = endpoint("GET /test/required")(record_request)
     response = handler(build_event(headers={"authorization": f"{scheme} {token}"}), None)
     assert response["statusCode"] == 200
     assert body_of(response) == {"viewer": "user-42"}
@@ -129,7 +129,7 @@ def test_required_auth_with_valid_token_sets_the_viewer(scheme):
 
 
 def test_optional_auth_without_token_has_no_viewer():
-    response = endpoint(auth="optional")(record_request)(build_event(), None)
+    response = endpoint("GET /test/optional")(record_request)(build_event(), None)
     assert response["statusCode"] == 200
     assert body_of(response) == {"viewer": None}
     assert seen[0].viewer is None
@@ -137,18 +137,18 @@ def test_optional_auth_without_token_has_no_viewer():
 
 
 def test_optional_auth_with_token_sets_the_viewer():
-    response = endpoint(auth="optional")(record_request)(build_event(token=issue_token("u9")), None)
+    response = endpoint("GET /test/optional")(record_request)(build_event(token=issue_token("u9")), None)
     assert body_of(response) == {"viewer": "u9"}
 
 
 def test_no_auth_ignores_the_token():
-    response = endpoint(auth="none")(record_request)(build_event(token="garbage"), None)
+    response = endpoint("GET /test/none")(record_request)(build_event(token="garbage"), None)
     assert response["statusCode"] == 200
     assert body_of(response) == {"viewer": None}
 
 
 def test_story_can_require_a_viewer_itself():
-    handler = endpoint(auth="optional")(lambda request: {"me": request.require_viewer()})
+    handler = endpoint("GET /test/optional")(lambda request: {"me": request.require_viewer()})
     assert body_of(handler(build_event(), None)) == {"errors": {"token": ["is missing"]}}
     assert body_of(handler(build_event(token=issue_token("u1")), None)) == {"me": "u1"}
 
@@ -168,7 +168,7 @@ def test_api_errors_from_the_story(error, status, errors):
     def story(request: Request) -> None:
         raise error
 
-    response = endpoint()(story)(build_event(), None)
+    response = endpoint("GET /test/none")(story)(build_event(), None)
     assert response["statusCode"] == status
     assert body_of(response) == {"errors": errors}
     assert ("retry-after" in response["headers"]) == (status == 503)
@@ -179,7 +179,7 @@ def test_unexpected_exception_is_500_without_details(caplog):
         raise RuntimeError("boom: secret internal detail")
 
     with caplog.at_level(logging.INFO, logger="conduit"):
-        response = endpoint()(story)(build_event(), None)
+        response = endpoint("GET /test/none")(story)(build_event(), None)
     assert response["statusCode"] == 500
     assert body_of(response) == {"errors": {"server": ["internal error"]}}
     for leak in ("boom", "secret internal detail", "Traceback", "RuntimeError", 'File "'):
@@ -188,7 +188,7 @@ def test_unexpected_exception_is_500_without_details(caplog):
 
 
 def test_body_errors_are_mapped():
-    handler = endpoint(status=201)(lambda request: {"user": request.body(RegisterBody).user.username})
+    handler = endpoint("GET /test/none", status=201)(lambda request: {"user": request.body(RegisterBody).user.username})
     assert handler(build_event(method="POST", raw_body="{nope"), None)["statusCode"] == 422
     assert body_of(handler(build_event(method="POST", raw_body="{nope"), None)) == {
         "errors": {"body": ["is not valid JSON"]}
@@ -201,7 +201,7 @@ def test_body_errors_are_mapped():
 
 
 def test_malformed_event_is_still_answered():
-    response = endpoint(auth="required")(record_request)({}, None)
+    response = endpoint("GET /test/required")(record_request)({}, None)
     assert response["statusCode"] == 401
 
 
@@ -209,20 +209,20 @@ def test_malformed_event_is_still_answered():
 
 
 def test_one_request_log_line_with_metadata(caplog):
-    handler = endpoint(status=201)(lambda request: {"ok": True})
+    handler = endpoint("GET /test/none", status=201)(lambda request: {"ok": True})
     with caplog.at_level(logging.INFO, logger="conduit"):
         handler(build_event(method="POST", path="/api/articles"), None)
     [record] = [r for r in caplog.records if r.getMessage() == "request"]
     assert record.name == "conduit"
     assert record.requestId == "req-123"
-    assert record.route == "POST /api/articles"
+    assert record.route == "GET /test/none"
     assert record.status == 201
     assert isinstance(record.latencyMs, float) and record.latencyMs >= 0
 
 
 def test_error_responses_are_logged_with_their_status(caplog):
     with caplog.at_level(logging.INFO, logger="conduit"):
-        endpoint(auth="required")(record_request)(build_event(), None)
+        endpoint("GET /test/required")(record_request)(build_event(), None)
     [record] = [r for r in caplog.records if r.getMessage() == "request"]
     assert record.status == 401
 
@@ -260,7 +260,7 @@ def test_logs_contain_no_token_password_or_body(caplog, outcome):
         headers={"authorization": f"Token {token}"},
     )
     with caplog.at_level(logging.DEBUG):
-        response = endpoint(auth="optional")(login)(event, None)
+        response = endpoint("GET /test/optional")(login)(event, None)
 
     assert response["statusCode"] == {"ok": 200, "api-error": 403, "crash": 500, "unavailable": 503}[outcome]
     conduit_records = [r for r in caplog.records if r.name == "conduit" or r.name.startswith("conduit.")]

@@ -41,7 +41,7 @@ def _emf_lines(text: str) -> list[dict[str, Any]]:
 
 def test_request_log_line_is_json_with_request_metadata(caplog):
     token = issue_token("user-42")
-    handler = endpoint(auth="required")(lambda request: {"ok": True})
+    handler = endpoint("GET /test/required")(lambda request: {"ok": True})
     with caplog.at_level(logging.INFO, logger="conduit"):
         handler(build_event(method="GET", path="/api/user", token=token, headers={"x-correlation-id": "abc-1"}), None)
     record = _request_record(caplog)
@@ -49,7 +49,7 @@ def test_request_log_line_is_json_with_request_metadata(caplog):
     assert line["level"] == "INFO"
     assert line["service"] == "conduit"
     assert line["message"] == "request"
-    assert line["route"] == "GET /api/user"
+    assert line["route"] == "GET /test/required"
     assert line["status"] == 200
     assert line["userId"] == "user-42"
     assert line["correlationId"] == "abc-1"
@@ -59,7 +59,7 @@ def test_request_log_line_is_json_with_request_metadata(caplog):
 
 
 def test_correlation_id_is_echoed_or_generated():
-    handler = endpoint()(lambda request: {"ok": True})
+    handler = endpoint("GET /test/none")(lambda request: {"ok": True})
     given = handler(build_event(headers={"x-correlation-id": "trace-77"}), None)
     assert given["headers"]["x-correlation-id"] == "trace-77"
     generated = handler(build_event(), None)
@@ -69,7 +69,7 @@ def test_correlation_id_is_echoed_or_generated():
 
 
 def test_correlation_id_is_on_error_responses_too():
-    handler = endpoint(auth="required")(lambda request: {"ok": True})
+    handler = endpoint("GET /test/required")(lambda request: {"ok": True})
     response = handler(build_event(headers={"x-correlation-id": "err-1"}), None)
     assert response["statusCode"] == 401
     assert response["headers"]["x-correlation-id"] == "err-1"
@@ -80,7 +80,7 @@ def test_business_metric_is_flushed_as_emf(capsys):
         observability.count("ArticlePublished")
         return {"ok": True}
 
-    endpoint(status=201)(publish)(build_event(method="POST", path="/api/articles"), None)
+    endpoint("GET /test/none", status=201)(publish)(build_event(method="POST", path="/api/articles"), None)
     [emf] = _emf_lines(capsys.readouterr().out)
     [directive] = emf["_aws"]["CloudWatchMetrics"]
     assert directive["Namespace"] == "Conduit"
@@ -90,7 +90,7 @@ def test_business_metric_is_flushed_as_emf(capsys):
 
 
 def test_no_metrics_no_emf(capsys):
-    endpoint()(lambda request: {"ok": True})(build_event(), None)
+    endpoint("GET /test/none")(lambda request: {"ok": True})(build_event(), None)
     assert _emf_lines(capsys.readouterr().out) == []
 
 
@@ -101,7 +101,7 @@ def test_metrics_of_a_failed_request_are_still_flushed(capsys):
         observability.count("LoginFailed")
         raise Unauthorized("credentials", "invalid")
 
-    response = endpoint()(failing_login)(build_event(method="POST", path="/api/users/login"), None)
+    response = endpoint("GET /test/none")(failing_login)(build_event(method="POST", path="/api/users/login"), None)
     assert response["statusCode"] == 401
     [emf] = _emf_lines(capsys.readouterr().out)
     assert emf["LoginFailed"] in (1, 1.0, [1], [1.0])

@@ -7,6 +7,7 @@ class ApiError(Exception):
     """An error the client caused or may retry, with the RealWorld error body `{"errors": {field: [msg]}}`."""
 
     status: int = 400
+    retry_after_seconds: int | None = None
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field} {message}")
@@ -48,6 +49,16 @@ class PayloadTooLarge(ApiError):
 
 class Unprocessable(ApiError):
     status = 422
+
+
+class TooManyRequests(ApiError):
+    """A rate limit was reached; `retry_after_seconds` says when the window resets."""
+
+    status = 429
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__("rate", "limit reached, retry later")
+        self.retry_after_seconds = retry_after_seconds
 
 
 class ServiceUnavailable(ApiError):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from typing import Any
@@ -95,3 +96,28 @@ def flush_metrics() -> None:
             metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
         queued.clear()
         metrics.flush_metrics()
+
+
+_cold_start = True
+
+
+def finish_request(
+    *, started: float, request_id: str, correlation_id: str, route: str, status: int, user_id: str | None, context: Any
+) -> None:
+    """The one log line of a request (never its body, token or password), then its metrics."""
+    global _cold_start
+    logger().info(
+        "request",
+        extra={
+            "requestId": request_id,
+            "correlationId": correlation_id,
+            "route": route,
+            "status": status,
+            "latencyMs": round((time.perf_counter() - started) * 1000, 1),
+            "userId": user_id,
+            "coldStart": _cold_start,
+            "function": getattr(context, "function_name", None),
+        },
+    )
+    _cold_start = False
+    flush_metrics()

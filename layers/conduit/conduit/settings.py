@@ -28,6 +28,12 @@ class Settings:
     page_limit_max: int
     page_offset_max: int
     feed_max_follows: int
+    write_quota_per_minute: int
+    login_failures_per_minute: int
+    login_failures_per_ip_per_minute: int
+    auth_cache_seconds: int
+    idempotency_ttl_seconds: int
+    tags_cache_seconds: int
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -47,6 +53,12 @@ class Settings:
             page_limit_max=_int("PAGE_LIMIT_MAX", 100),
             page_offset_max=_int("PAGE_OFFSET_MAX", 5000),
             feed_max_follows=_int("FEED_MAX_FOLLOWS", 200),
+            write_quota_per_minute=_int("WRITE_QUOTA_PER_MINUTE", 60),
+            login_failures_per_minute=_int("LOGIN_FAILURES_PER_MINUTE", 5),
+            login_failures_per_ip_per_minute=_int("LOGIN_FAILURES_PER_IP_PER_MINUTE", 20),
+            auth_cache_seconds=_int("AUTH_CACHE_SECONDS", 5),
+            idempotency_ttl_seconds=_int("IDEMPOTENCY_TTL_SECONDS", 3600),
+            tags_cache_seconds=_int("TAGS_CACHE_SECONDS", 10),
         )
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from conduit.authz import Role
 from conduit.errors import Unprocessable
 
 MAX_TAGS = 20
@@ -118,6 +119,10 @@ class NewComment(_Model):
     body: CommentBody
 
 
+class RoleChange(_Model):
+    role: Role
+
+
 class RegisterBody(_Model):
     user: NewUser
 
@@ -180,6 +185,8 @@ def _message(item: Any) -> str:
         return f"is too long (maximum is {ctx.get('max_length')} characters)"
     if kind == "too_long":
         return f"is too long (maximum is {ctx.get('max_length')} items)"
+    if kind == "enum":
+        return f"must be one of {ctx.get('expected')}"
     if kind == "string_type":
         return "must be a string"
     if kind == "list_type":

@@ -1,9 +1,12 @@
 """The `endpoint` decorator: turns `fn(Request) -> payload` into a Lambda handler.
 
-It parses the event, authenticates (required / optional / none), calls the endpoint's story,
-and answers with JSON or the mapped error. Around that: the correlation id (echoed as
-X-Correlation-Id), one structured log line per request, a trace subsegment, and the request's
-business metrics. Handlers stay a few lines long.
+`@endpoint("POST /api/articles", status=201)` names the route; its authorization rule comes from
+the one table in conduit.authz. For every request the decorator parses the event, verifies the
+token, applies the rule (role, suspension, write quota), replays idempotent creates, calls the
+endpoint's story and answers with JSON or the mapped error, with security headers. Around that:
+ETags and Cache-Control on reads (conduit.http.caching), the correlation id (echoed as
+X-Correlation-Id), one structured log line per request, a trace
+subsegment, and the request's business metrics. Handlers stay a few lines long.
 """
 
 from __future__ import annotations
@@ -11,67 +14,88 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Literal
+from typing import Any
 
 from conduit import observability
+from conduit.authz import Rule, rule_for
+from conduit.http import caching
 from conduit.http.request import Request
-from conduit.http.responses import error_response, json_response
+from conduit.http.responses import error_response, harden, json_response
 
-Auth = Literal["required", "optional", "none"]
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
-_cold_start = True
 
 
-def endpoint(*, auth: Auth = "none", status: int = 200) -> Callable[[Callable[[Request], Any]], LambdaHandler]:
+def endpoint(
+    route: str, *, status: int = 200, max_age: int = caching.DEFAULT_MAX_AGE
+) -> Callable[[Callable[[Request], Any]], LambdaHandler]:
+    """`max_age`: how long shared caches may keep an anonymous 200 answer of a GET route."""
+    rule = rule_for(route)
+    method = route.split(" ", 1)[0]
+
     def decorate(story: Callable[[Request], Any]) -> LambdaHandler:
         @wraps(story)
         def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-            global _cold_start
             started = time.perf_counter()
-            route = event.get("routeKey", "")
             request_id = (event.get("requestContext") or {}).get("requestId", "")
             headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
             correlation_id = observability.correlation_id(headers, request_id)
             request: Request | None = None
-            with observability.trace(f"## {route or story.__module__}"):
+            with observability.trace(f"## {route}"):
                 try:
                     request = Request.from_event(event)
-                    _authenticate(request, auth)
-                    response = json_response(status, story(request))
+                    _authorize(request, rule)
+                    response = json_response(status, _run(request, route, rule, story, context))
                 except Exception as error:  # mapped by type in error_response; unknown errors become a 500
                     response = error_response(error, request_id)
+            personal = request is not None and request.token is not None
+            caching.apply(response, method, headers, anonymous=not personal, max_age=max_age)
+            harden(response, personal)
             response["headers"]["x-correlation-id"] = correlation_id
-            observability.logger().info(
-                "request",
-                extra={
-                    "requestId": request_id,
-                    "correlationId": correlation_id,
-                    "route": route,
-                    "status": response["statusCode"],
-                    "latencyMs": round((time.perf_counter() - started) * 1000, 1),
-                    "userId": request.viewer if request else None,
-                    "coldStart": _cold_start,
-                    "function": getattr(context, "function_name", None),
-                },
+            observability.finish_request(
+                started=started,
+                request_id=request_id,
+                correlation_id=correlation_id,
+                route=route,
+                status=response["statusCode"],
+                user_id=request.viewer if request else None,
+                context=context,
             )
-            _cold_start = False
-            observability.flush_metrics()
             return response
 
+        handler.endpoint_route = route  # type: ignore[attr-defined]
+        handler.endpoint_auth = rule.auth  # type: ignore[attr-defined]
+        handler.endpoint_status = status  # type: ignore[attr-defined]
         return handler
 
     return decorate
 
 
-def _authenticate(request: Request, auth: Auth) -> None:
-    if auth == "none":
-        return
-    token = request.bearer_token()
-    if token is None:
-        if auth == "required":
-            request.require_viewer()
-        return
-    from conduit.security.tokens import verify_token
+def _authorize(request: Request, rule: Rule) -> None:
+    """Token (per the rule's auth mode), then the caller's current role and the write quota."""
+    from conduit.security import guard
 
-    request.viewer = verify_token(token)
-    request.token = token
+    token = request.bearer_token() if rule.auth != "none" else None
+    if token is not None:
+        from conduit.security.tokens import verify_token
+
+        request.viewer = verify_token(token)
+        request.token = token
+        request.role = guard.current_role(request.viewer)
+    elif rule.auth == "required":
+        request.require_viewer()
+    guard.check(rule, request.role, request.viewer or f"ip:{request.source_ip}")
+
+
+def _run(request: Request, route: str, rule: Rule, story: Callable[[Request], Any], context: Any) -> Any:
+    if not rule.idempotent:
+        return story(request)
+    from conduit import idempotency
+
+    return idempotency.run_once(
+        route,
+        request.viewer or f"ip:{request.source_ip}",
+        request.headers.get(idempotency.HEADER),
+        request.raw_body,
+        lambda: story(request),
+        context,
+    )

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from conduit.authz import Role
 from conduit.errors import PayloadTooLarge, Unprocessable, missing_token
 from conduit.settings import get_settings
 
@@ -29,6 +30,7 @@ class Request:
     source_ip: str
     viewer: str | None = None
     token: str | None = None
+    role: Role | None = None
     _json: Any = field(default=None, repr=False)
 
     @classmethod
@@ -50,11 +52,7 @@ class Request:
 
     def bearer_token(self) -> str | None:
         """The token of `Authorization: Token <jwt>` (or `Bearer <jwt>`), if any."""
-        header = self.headers.get("authorization", "").strip()
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() in TOKEN_SCHEMES and value.strip():
-            return value.strip()
-        return None
+        return bearer_token(self.headers.get("authorization", ""))
 
     def require_viewer(self) -> str:
         if self.viewer is None:
@@ -89,6 +87,15 @@ class Request:
         if _depth(decoded) > MAX_JSON_DEPTH:
             raise Unprocessable("body", "is nested too deeply")
         return decoded
+
+
+def bearer_token(authorization: str) -> str | None:
+    """The token of an `Authorization: Token <jwt>` (or `Bearer <jwt>`) header value, if any
+    (shared by the REST endpoints and the GraphQL function)."""
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() in TOKEN_SCHEMES and value.strip():
+        return value.strip()
+    return None
 
 
 def _depth(value: Any, level: int = 0) -> int:

@@ -26,11 +26,31 @@ def error_response(error: BaseException, request_id: str = "") -> dict[str, Any]
     """Known errors keep their status and message; anything else is a 500 that leaks nothing."""
     if isinstance(error, ApiError):
         headers = {}
-        if isinstance(error, ServiceUnavailable):
+        if error.retry_after_seconds is not None:
             headers["retry-after"] = str(error.retry_after_seconds)
+        if isinstance(error, ServiceUnavailable):
             observability.logger().warning(
                 "dependency unavailable", extra={"requestId": request_id, "cause": repr(error.__cause__)}
             )
         return json_response(error.status, {"errors": error.errors}, headers)
     observability.logger().error("unhandled error", exc_info=error, extra={"requestId": request_id})
     return json_response(500, {"errors": {"server": ["internal error"]}})
+
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "strict-transport-security": "max-age=63072000; includeSubDomains",
+    "x-frame-options": "DENY",
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    "referrer-policy": "no-referrer",
+}
+
+
+def harden(response: dict[str, Any], personal: bool) -> dict[str, Any]:
+    """Security headers on every response; personal (authenticated or failed) answers are never cached."""
+    headers = response["headers"]
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    if personal or response["statusCode"] >= 400 or "cache-control" not in headers:
+        headers["cache-control"] = "no-store"
+    return response

@@ -35,9 +35,10 @@ def signing_secret() -> str:
     return _process_secret()
 
 
-def issue_token(user_id: str) -> str:
+def issue_token(user_id: str, role: str = "user") -> str:
+    """A signed token for the user; `role` is informative (authorization reads the current role)."""
     now = int(time.time())
-    claims = {"sub": user_id, "iat": now, "exp": now + get_settings().jwt_ttl_seconds}
+    claims = {"sub": user_id, "role": role, "iat": now, "exp": now + get_settings().jwt_ttl_seconds}
     return jwt.encode(claims, signing_secret(), algorithm=ALGORITHM)
 
 

@@ -6,17 +6,23 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from conduit import observability
+from conduit.authz import Role, may_moderate
 from conduit.errors import Forbidden, NotFound, ServiceUnavailable, Unprocessable
 from conduit.services import relations, slugs
 from conduit.services.paging import Page
+from conduit.services.views import (
+    ArticleSummaryView,
+    ArticleView,
+    MultipleArticles,
+    article_summary_view,
+    article_view,
+)
 from conduit.settings import get_settings
 from conduit.store import articles, favorites, follows, keys, ops, users
 from conduit.store.client import Item
 from conduit.store.ids import iso_now, new_id
 from conduit.validation import ArticleChanges, NewArticle
 
-ArticleView = dict[str, Any]
-ArticleList = dict[str, Any]
 LIST_FILTERS = ("tag", "author", "favorited")
 
 
@@ -53,7 +59,7 @@ def _read(marker: Item, viewer: str | None) -> ArticleView:
     article = seen.extras.get(_key(keys.article(aid)))
     if article is None:
         raise NotFound("article")
-    return _render(article, seen, with_body=True)
+    return _render(article, seen)
 
 
 def update(slug: str, viewer: str, changes: ArticleChanges) -> ArticleView:
@@ -77,8 +83,10 @@ def update(slug: str, viewer: str, changes: ArticleChanges) -> ArticleView:
     raise ServiceUnavailable()
 
 
-def delete(slug: str, viewer: str) -> None:
-    articles.delete(_owned(slug, viewer), viewer)
+def delete(slug: str, viewer: str, role: Role | None = None) -> None:
+    """The author deletes their article; moderators and admins may delete anyone's."""
+    moderating = may_moderate(role)
+    articles.delete(_owned(slug, viewer, moderating), viewer, moderating)
 
 
 def favorite(slug: str, viewer: str) -> ArticleView:
@@ -93,7 +101,7 @@ def unfavorite(slug: str, viewer: str) -> ArticleView:
     return _read(marker, viewer)
 
 
-def list_articles(filters: dict[str, str], page: Page, viewer: str | None) -> ArticleList:
+def list_articles(filters: dict[str, str], page: Page, viewer: str | None) -> MultipleArticles:
     chosen = {name: value for name, value in filters.items() if name in LIST_FILTERS and value}
     if len(chosen) > 1:
         raise Unprocessable("query", "filter by at most one of tag, author, favorited")
@@ -110,11 +118,11 @@ def list_articles(filters: dict[str, str], page: Page, viewer: str | None) -> Ar
                 return {"articles": [], "articlesCount": 0}
             ids = articles.page_ids(partition(uid), keys.BY_OWNER_INDEX, page.offset, page.limit)
             return _listing(ids, viewer, keys.user(uid), counter)
-    ids = articles.page_ids(keys.ALL_ARTICLES_PARTITION, keys.ALL_ARTICLES_INDEX, page.offset, page.limit)
+    ids = articles.page_ids(keys.ALL_ARTICLES_PARTITION, keys.BY_KIND_INDEX, page.offset, page.limit)
     return _listing(ids, viewer, keys.article_counter(), "articleCount")
 
 
-def feed(viewer: str, page: Page) -> ArticleList:
+def feed(viewer: str, page: Page) -> MultipleArticles:
     """Bounded read-merge: newest articles of at most FEED_MAX_FOLLOWS followed authors.
 
     One Query per followed author (run in parallel, keys only, offset+limit each), merged by id
@@ -136,7 +144,7 @@ def feed(viewer: str, page: Page) -> ArticleList:
 
 def _listing(
     ids: list[str], viewer: str | None, counter_key: keys.Key | None, counter: str | None, total: int = 0
-) -> ArticleList:
+) -> MultipleArticles:
     wanted = [keys.article(aid) for aid in ids]
     if counter_key:
         wanted.append(counter_key)
@@ -145,17 +153,19 @@ def _listing(
         total = max(found.get(_key(counter_key), {}).get(counter or "", 0), 0)
     page = [found[_key(keys.article(aid))] for aid in ids if _key(keys.article(aid)) in found]
     seen = relations.load(viewer, {a["authorId"] for a in page}, [a["id"] for a in page])
-    return {"articles": [_render(a, seen, with_body=False) for a in page], "articlesCount": total}
+    return {"articles": [_summary(a, seen) for a in page], "articlesCount": total}
 
 
 def _single(article: Item, viewer: str) -> ArticleView:
-    return _render(article, relations.load(viewer, [article["authorId"]], [article["id"]]), with_body=True)
+    return _render(article, relations.load(viewer, [article["authorId"]], [article["id"]]))
 
 
-def _render(article: Item, seen: relations.Relations, with_body: bool) -> ArticleView:
-    from conduit.services.views import article_view
+def _render(article: Item, seen: relations.Relations) -> ArticleView:
+    return article_view(article, seen.author(article["authorId"]), seen.has_favorited(article["id"]))
 
-    return article_view(article, seen.author(article["authorId"]), seen.has_favorited(article["id"]), with_body)
+
+def _summary(article: Item, seen: relations.Relations) -> ArticleSummaryView:
+    return article_summary_view(article, seen.author(article["authorId"]), seen.has_favorited(article["id"]))
 
 
 def _marker(slug: str) -> Item:
@@ -165,10 +175,10 @@ def _marker(slug: str) -> Item:
     return marker
 
 
-def _owned(slug: str, viewer: str) -> Item:
+def _owned(slug: str, viewer: str, moderating: bool = False) -> Item:
     """The article as stored now, if `viewer` wrote it (the write re-checks this in its condition)."""
     marker = _marker(slug)
-    if marker["authorId"] != viewer:
+    if marker["authorId"] != viewer and not moderating:
         raise Forbidden("article")
     article = ops.get_item(keys.article(marker["articleId"]), consistent=True)
     if article is None:

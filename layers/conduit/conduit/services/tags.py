@@ -1,9 +1,36 @@
-"""Tags, most used first (never derived from articles: read from the tag counters)."""
+"""Tags, most used first (never derived from articles: read from the tag counters).
+
+The list is small and hot, so each container keeps it for TAGS_CACHE_SECONDS (default 10 s):
+a new tag can take that long to show up, and most requests cost no DynamoDB read at all.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
+
+from conduit.settings import get_settings
 from conduit.store import tags as stored_tags
+
+_lock = threading.Lock()
+_cached: tuple[float, list[str]] | None = None
 
 
 def popular() -> list[str]:
-    return stored_tags.popular()
+    global _cached
+    ttl = get_settings().tags_cache_seconds
+    now = time.monotonic()
+    with _lock:
+        if _cached is not None and _cached[0] > now:
+            return list(_cached[1])
+    fresh = stored_tags.popular()
+    if ttl > 0:
+        with _lock:
+            _cached = (now + ttl, fresh)
+    return list(fresh)
+
+
+def forget() -> None:
+    global _cached
+    with _lock:
+        _cached = None

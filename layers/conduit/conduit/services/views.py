@@ -1,10 +1,36 @@
-"""Response shapes of the RealWorld API, built from stored items."""
+"""Response shapes of the RealWorld API, built from stored items.
+
+The TypedDicts are the API's response contract: the services return them, and `python -m apidocs`
+turns them into the OpenAPI document's response schemas (pydantic reads them there, at dev time;
+nothing here imports pydantic).
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Annotated, Any
 
+from typing_extensions import TypedDict  # pydantic (apidocs) reads typing.TypedDict only on 3.12+
+
+from conduit.authz import Role
 from conduit.store.client import Item
+
+
+class _JsonFormat:
+    """`Annotated` metadata giving a string's JSON Schema `format` to pydantic's schema generator.
+
+    Duck-typed (`__get_pydantic_json_schema__`), so the layer needs no pydantic import at runtime.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        schema["format"] = self.name
+        return schema
+
+
+Timestamp = Annotated[str, _JsonFormat("date-time")]  # ISO 8601 UTC, millisecond precision
 
 
 class ProfileView(TypedDict):
@@ -20,6 +46,82 @@ class UserView(TypedDict):
     username: str
     bio: str | None
     image: str | None
+
+
+class ArticleSummaryView(TypedDict):
+    """An article in a list (articles, feed): everything but the body."""
+
+    slug: str
+    title: str
+    description: str
+    tagList: list[str]
+    createdAt: Timestamp
+    updatedAt: Timestamp
+    favorited: bool
+    favoritesCount: int
+    author: ProfileView
+
+
+class ArticleView(ArticleSummaryView):
+    """One article, with its body."""
+
+    body: str
+
+
+class CommentView(TypedDict):
+    id: int
+    createdAt: Timestamp
+    updatedAt: Timestamp
+    body: str
+    author: ProfileView
+
+
+# The response bodies (RealWorld's envelopes).
+class SingleUser(TypedDict):
+    user: UserView
+
+
+class SingleProfile(TypedDict):
+    profile: ProfileView
+
+
+class SingleArticle(TypedDict):
+    article: ArticleView
+
+
+class MultipleArticles(TypedDict):
+    articles: list[ArticleSummaryView]
+    articlesCount: int
+
+
+class SingleComment(TypedDict):
+    comment: CommentView
+
+
+class MultipleComments(TypedDict):
+    comments: list[CommentView]
+
+
+class Tags(TypedDict):
+    tags: list[str]
+
+
+class AdminUserView(TypedDict):
+    """A user as administrators see it (conduit.services.admin)."""
+
+    username: str
+    email: str
+    role: Role
+    suspended: bool
+    createdAt: Timestamp
+
+
+class SingleAdminUser(TypedDict):
+    user: AdminUserView
+
+
+class AdminUsers(TypedDict):
+    users: list[AdminUserView]
 
 
 def profile_view(user: Item, following: bool) -> ProfileView:
@@ -41,26 +143,25 @@ def user_view(user: Item, token: str) -> UserView:
     }
 
 
-def article_view(article: Item, author: ProfileView, favorited: bool, with_body: bool) -> dict[str, Any]:
-    view: dict[str, Any] = {
+def article_view(article: Item, author: ProfileView, favorited: bool) -> ArticleView:
+    return {**article_summary_view(article, author, favorited), "body": article["body"]}
+
+
+def article_summary_view(article: Item, author: ProfileView, favorited: bool) -> ArticleSummaryView:
+    return {
         "slug": article["slug"],
         "title": article["title"],
         "description": article["description"],
+        "tagList": list(article.get("tagList") or []),
+        "createdAt": article["createdAt"],
+        "updatedAt": article["updatedAt"],
+        "favorited": favorited,
+        "favoritesCount": max(int(article.get("favoritesCount", 0)), 0),
+        "author": author,
     }
-    if with_body:
-        view["body"] = article["body"]
-    view.update(
-        tagList=list(article.get("tagList") or []),
-        createdAt=article["createdAt"],
-        updatedAt=article["updatedAt"],
-        favorited=favorited,
-        favoritesCount=max(int(article.get("favoritesCount", 0)), 0),
-        author=author,
-    )
-    return view
 
 
-def comment_view(comment: Item, author: ProfileView) -> dict[str, Any]:
+def comment_view(comment: Item, author: ProfileView) -> CommentView:
     return {
         "id": int(comment["id"]),
         "createdAt": comment["createdAt"],

@@ -16,6 +16,11 @@ SUMMARY_FIELDS = (
 )  # fmt: skip
 
 
+# Set on an article whose deletion has begun (see delete): it takes no new comments, favorites or edits.
+DELETING = "deleting"
+NOT_DELETING = f"attribute_not_exists({DELETING})"
+
+
 class SlugTaken(Exception):
     """The slug marker exists already; the caller picks another slug."""
 
@@ -74,7 +79,7 @@ def update(current: Item, changes: dict[str, Any], editor: str) -> Item:
     article_update = tx.update(
         keys.article(aid),
         expression,
-        "attribute_exists(PK) AND authorId = :editor AND #version = :seen",
+        f"attribute_exists(PK) AND {NOT_DELETING} AND authorId = :editor AND #version = :seen",
         **sets,
         editor=editor,
         seen=current["version"],
@@ -97,30 +102,50 @@ def update(current: Item, changes: dict[str, Any], editor: str) -> Item:
     return {**current, **sets}
 
 
-def delete(current: Item, deleter: str) -> None:
-    """Delete the article, its slug marker, tag items and counters; then its comments and favorites."""
+def delete(current: Item, deleter: str, moderating: bool = False) -> None:
+    """Delete the article with its comments, favorites, slug marker, tag items and counters.
+
+    The author check is part of each write's condition, unless a moderator is deleting. The steps
+    are ordered so that a failure after any of them leaves a consistent table, and the same
+    request sent again resumes where it stopped:
+
+    1. mark the article `deleting` (conditional on the version read): from then on no comment,
+       favorite or edit can be added to it (their writes require `attribute_not_exists(deleting)`);
+    2. remove its comments, and its favorite edges each with both counters, in bounded batches;
+    3. one transaction: the article, its slug marker, its tag items and every counter;
+    4. drop tag counters that fell to zero (best effort).
+    """
     aid, author = current["id"], current["authorId"]
+    ownership = "" if moderating else " AND authorId = :deleter"
+    owner = {} if moderating else {"deleter": deleter}
+    if not current.get(DELETING):
+        try:
+            ops.update_item(
+                keys.article(aid),
+                f"SET {DELETING} = :yes",
+                "attribute_exists(PK) AND #version = :seen" + ownership,
+                {"#version": "version"},
+                yes=True,
+                seen=current["version"],
+                **owner,
+            )
+        except ops.ConditionFailed:
+            raise _why_not_writable(aid, deleter, moderating) from None
+    _delete_children(aid)
     actions = [
-        tx.delete(
-            keys.article(aid),
-            "attribute_exists(PK) AND authorId = :deleter AND #version = :seen",
-            deleter=deleter,
-            seen=current["version"],
-        ),
+        tx.delete(keys.article(aid), f"attribute_exists({DELETING})" + ownership, **owner),
         tx.delete(keys.slug_marker(current["slug"]), "articleId = :aid", aid=aid),
         tx.add_to_counter(keys.user(author), "articlesCount", -1),
         tx.add_to_counter(keys.article_counter(), "articleCount", -1),
         *_tag_actions(aid, added=[], removed=current["tagList"]),
     ]
-    actions[0]["Delete"]["ExpressionAttributeNames"] = {"#version": "version"}
     try:
         ops.transact(actions)
     except ops.TransactionCancelled as cancelled:
         if cancelled.failed(0):
-            raise _why_not_writable(aid, deleter) from None
+            raise _why_not_writable(aid, deleter, moderating) from None
         raise
     _drop_unused_tags(current["tagList"])
-    _delete_children(aid)
 
 
 def page_ids(partition: str, index: str, offset: int, limit: int) -> list[str]:
@@ -163,31 +188,37 @@ def _tag_actions(aid: str, added: list[str], removed: list[str]) -> list[dict[st
 
 
 def _drop_unused_tags(tags: list[str]) -> None:
-    """Remove tag counters that reached zero; a concurrent ADD after this simply recreates them."""
+    """Remove tag counters that reached zero; a concurrent ADD after this simply recreates them.
+
+    Best effort, after the change committed: a counter left at zero is harmless (GET /tags skips
+    it), so a fault here must not turn the committed change into a 503."""
     for tag in tags:
-        with suppress(ops.ConditionFailed):
+        with suppress(ops.ConditionFailed, ServiceUnavailable):
             ops.delete_item(keys.tag_counter(tag), "tagCount <= :zero", zero=0)
 
 
-def _why_not_writable(aid: str, actor: str) -> Exception:
-    current = ops.get_item(keys.article(aid), ("authorId",), consistent=True)
-    if current is None:
+def _why_not_writable(aid: str, actor: str, moderating: bool = False) -> Exception:
+    current = ops.get_item(keys.article(aid), ("authorId", DELETING), consistent=True)
+    if current is None or current.get(DELETING):
         return NotFound("article")
-    if current["authorId"] != actor:
+    if current["authorId"] != actor and not moderating:
         return Forbidden("article")
     return ServiceUnavailable()  # edited concurrently: safe to retry
 
 
 def _delete_children(aid: str) -> None:
-    """Comments and favorite edges live under the article's partition: removed in bounded batches."""
+    """Comments and favorite edges live under the article's partition: removed in bounded batches.
+
+    Runs while the article is marked `deleting`, so nothing new arrives; reads are consistent so
+    that a child written just before the mark is seen. Each removal is idempotent."""
     from conduit.store import favorites
 
-    while True:
-        children = ops.query(f"ARTICLE#{aid}", limit=50, projection=("PK", "SK"))
-        if not children:
-            return
-        for child in children:
-            if child["SK"].startswith(keys.FAVORITE_PREFIX):
-                favorites.remove_edge_of_deleted_article(aid, keys.suffix(child["SK"]))
-            else:
-                ops.delete_item({"PK": child["PK"], "SK": child["SK"]})
+    for prefix in (keys.COMMENT_PREFIX, keys.FAVORITE_PREFIX):
+        while children := ops.query(
+            f"ARTICLE#{aid}", sk_prefix=prefix, limit=50, projection=("PK", "SK"), consistent=True
+        ):
+            for child in children:
+                if prefix == keys.FAVORITE_PREFIX:
+                    favorites.remove_edge_of_deleted_article(aid, keys.suffix(child["SK"]))
+                else:
+                    ops.delete_item({"PK": child["PK"], "SK": child["SK"]})

@@ -9,11 +9,13 @@ from conduit.store.client import Item
 from conduit.store.ids import iso_now
 
 MAX_COMMENTS_LISTED = 500
+# The article exists and its deletion has not begun (see store.articles.delete).
+ARTICLE_OPEN = "attribute_exists(PK) AND attribute_not_exists(deleting)"
 
 
 def add(aid: str, author: str, body: str) -> Item:
     try:
-        counter = ops.update_item(keys.article(aid), "ADD commentSeq :one", "attribute_exists(PK)", one=1)
+        counter = ops.update_item(keys.article(aid), "ADD commentSeq :one", ARTICLE_OPEN, one=1)
     except ops.ConditionFailed:
         raise NotFound("article") from None
     now = iso_now()
@@ -27,7 +29,7 @@ def add(aid: str, author: str, body: str) -> Item:
     try:  # the check and the put commit together: no comment outlives a concurrent article delete
         ops.transact(
             [
-                tx.check(keys.article(aid), "attribute_exists(PK)"),
+                tx.check(keys.article(aid), ARTICLE_OPEN),
                 tx.put_new({**keys.comment(aid, comment["id"]), "type": "comment", **comment}),
             ]
         )
@@ -40,9 +42,12 @@ def list_for(aid: str) -> list[Item]:
     return ops.query(f"ARTICLE#{aid}", sk_prefix=keys.COMMENT_PREFIX, limit=MAX_COMMENTS_LISTED)
 
 
-def delete(aid: str, comment_id: int, actor: str) -> None:
-    """Delete if `actor` wrote it: the ownership check is the write's condition."""
+def delete(aid: str, comment_id: int, actor: str, moderating: bool = False) -> None:
+    """Delete if `actor` wrote it (or is moderating): the ownership check is the write's condition."""
     try:
-        ops.delete_item(keys.comment(aid, comment_id), "attribute_exists(PK) AND authorId = :actor", actor=actor)
+        if moderating:
+            ops.delete_item(keys.comment(aid, comment_id), "attribute_exists(PK)")
+        else:
+            ops.delete_item(keys.comment(aid, comment_id), "attribute_exists(PK) AND authorId = :actor", actor=actor)
     except ops.ConditionFailed as failed:
         raise (Forbidden("comment") if failed.item else NotFound("comment")) from None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from conduit.errors import NotFound
 from conduit.store import keys, ops
 from conduit.store import transactions as tx
@@ -23,7 +21,13 @@ def favorite(aid: str, uid: str) -> bool:
         ops.transact(
             [
                 tx.put_new(edge),
-                tx.add_to_counter(keys.article(aid), "favoritesCount", 1, must_exist=True),
+                # the article exists and its deletion has not begun (see store.articles.delete)
+                tx.update(
+                    keys.article(aid),
+                    "ADD favoritesCount :delta",
+                    "attribute_exists(PK) AND attribute_not_exists(deleting)",
+                    delta=1,
+                ),
                 tx.add_to_counter(keys.user(uid), "favoritesCount", 1, must_exist=True),
             ]
         )
@@ -56,11 +60,17 @@ def unfavorite(aid: str, uid: str) -> bool:
 
 
 def remove_edge_of_deleted_article(aid: str, uid: str) -> None:
-    # Cancelled when a concurrent cleanup removed the edge first, or the user is gone: nothing to do.
-    with suppress(ops.TransactionCancelled):
+    """Remove one favorite edge of an article being deleted, uncounting it on both sides (the
+    article still exists while its children go). Nothing to do when a concurrent unfavorite or
+    cleanup removed the edge first."""
+    try:
         ops.transact(
             [
                 tx.delete(keys.favorite(aid, uid), "attribute_exists(PK)"),
+                tx.add_to_counter(keys.article(aid), "favoritesCount", -1, must_exist=True),
                 tx.add_to_counter(keys.user(uid), "favoritesCount", -1, must_exist=True),
             ]
         )
+    except ops.TransactionCancelled as cancelled:
+        if not cancelled.failed(0):
+            raise

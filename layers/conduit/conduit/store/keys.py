@@ -2,17 +2,19 @@
 
 | entity              | PK                 | SK                  | index keys                                   |
 |---------------------|--------------------|---------------------|----------------------------------------------|
-| user                | USER#<uid>         | PROFILE             |                                              |
+| user                | USER#<uid>         | PROFILE             | ByKind: USERS / <uid>                        |
 | email marker        | EMAIL#<lower>      | EMAIL               |                                              |
 | username marker     | UNAME#<lower>      | UNAME               |                                              |
 | follow edge         | USER#<follower>    | FOLLOWS#<followee>  | ByOwner: FOLLOWERS#<followee> / <follower>   |
-| article             | ARTICLE#<aid>      | ARTICLE             | ByOwner: AUTHOR#<uid> / <aid>; AllArticles   |
+| article             | ARTICLE#<aid>      | ARTICLE             | ByOwner: AUTHOR#<uid>/<aid>; ByKind: ARTICLES/<aid> |
 | slug marker         | SLUG#<slug>        | SLUG                |                                              |
 | comment             | ARTICLE#<aid>      | COMMENT#<id:012>    |                                              |
 | favorite edge       | ARTICLE#<aid>      | FAVBY#<uid>         | ByOwner: FAVBY#<uid> / <aid>                 |
 | tag of an article   | TAG#<tag>          | ARTICLE#<aid>       |                                              |
 | tag counter         | TAG#<tag>          | META                | TagsByCount: TAGS / tagCount                 |
 | article counter     | COUNTER            | ARTICLES            |                                              |
+| rate-limit counter  | QUOTA#<kind>#<who> | <window start>      | (expires by TTL on expiresAt)                |
+| idempotency record  | IDEMPOTENCY#<route>| <key hash>          | (Powertools idempotency; TTL on expiresAt)   |
 
 Ids are time-ordered (see ids.py), so sorting on an id is sorting on creation time.
 """
@@ -22,9 +24,10 @@ from __future__ import annotations
 Key = dict[str, str]
 
 BY_OWNER_INDEX = "ByOwner"
-ALL_ARTICLES_INDEX = "AllArticles"
+BY_KIND_INDEX = "ByKind"
 TAGS_BY_COUNT_INDEX = "TagsByCount"
 ALL_ARTICLES_PARTITION = "ARTICLES"
+ALL_USERS_PARTITION = "USERS"
 TAGS_PARTITION = "TAGS"
 
 
@@ -94,6 +97,10 @@ def favorited_partition(uid: str) -> str:
 
 def followers_partition(uid: str) -> str:
     return f"FOLLOWERS#{uid}"
+
+
+def quota(kind: str, subject: str, window: int) -> Key:
+    return {"PK": f"QUOTA#{kind}#{subject}", "SK": str(window)}
 
 
 def suffix(value: str) -> str:

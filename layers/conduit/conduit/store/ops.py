@@ -112,8 +112,11 @@ def query(
     newest_first: bool = False,
     limit: int | None = None,
     projection: Sequence[str] | None = None,
+    consistent: bool = False,
 ) -> list[Item]:
-    """Items of one partition (of the table or an index), in sort-key order, at most `limit`."""
+    """Items of one partition (of the table or an index), in sort-key order, at most `limit`.
+
+    `consistent` asks for a strongly consistent read (base table only)."""
     pk_name, sk_name = _index_keys(index)
     condition = "#pk = :pk"
     names = {"#pk": pk_name}
@@ -128,6 +131,8 @@ def query(
         "ExpressionAttributeValues": expression_values,
         "ScanIndexForward": not newest_first,
     }
+    if consistent:
+        request["ConsistentRead"] = True
     if index:
         request["IndexName"] = index
     projected = _projection(projection)
@@ -161,7 +166,9 @@ def delete_item(key: Key, condition: str | None = None, **condition_values: Any)
         dynamodb().delete_item(**request)
 
 
-def update_item(key: Key, update: str, condition: str | None = None, **expression_values: Any) -> Item:
+def update_item(
+    key: Key, update: str, condition: str | None = None, names: dict[str, str] | None = None, **expression_values: Any
+) -> Item:
     """Apply an update expression; returns the item's new attributes (ALL_NEW)."""
     from conduit.store.client import values
 
@@ -174,6 +181,8 @@ def update_item(key: Key, update: str, condition: str | None = None, **expressio
     }
     if condition:
         request["ConditionExpression"] = condition
+    if names:
+        request["ExpressionAttributeNames"] = names
     if expression_values:
         request["ExpressionAttributeValues"] = values(**expression_values)
     with _translated():
@@ -211,6 +220,6 @@ def _index_keys(index: str | None) -> tuple[str, str]:
     return {
         None: ("PK", "SK"),
         keys.BY_OWNER_INDEX: ("GSI1PK", "GSI1SK"),
-        keys.ALL_ARTICLES_INDEX: ("GSI2PK", "GSI2SK"),
+        keys.BY_KIND_INDEX: ("GSI2PK", "GSI2SK"),
         keys.TAGS_BY_COUNT_INDEX: ("GSI3PK", "tagCount"),
     }[index]

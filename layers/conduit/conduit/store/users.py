@@ -23,6 +23,9 @@ def create(username: str, email: str, password_hash: str) -> Item:
         "username": username,
         "email": email,
         "passwordHash": password_hash,
+        "role": "user",
+        "GSI2PK": keys.ALL_USERS_PARTITION,
+        "GSI2SK": uid,
         "createdAt": now,
         "updatedAt": now,
     }
@@ -108,3 +111,31 @@ def _taken(cancelled: ops.TransactionCancelled, email_index: int, username_index
     if cancelled.failed(email_index):
         return Conflict("email")
     raise cancelled
+
+
+AUTH_FIELDS = ("id", "role", "suspended")
+
+
+def auth_state(uid: str) -> Item | None:
+    """What authorization needs of a user: role and suspension (one small GetItem)."""
+    return ops.get_item(keys.user(uid), AUTH_FIELDS)
+
+
+def set_flags(uid: str, **flags: Any) -> Item:
+    """Set administrative attributes (role, suspended) of an existing user."""
+    expression = "SET " + ", ".join(f"#{name} = :{name}" for name in flags) + ", updatedAt = :now"
+    names = {f"#{name}": name for name in flags}
+    try:
+        return ops.update_item(keys.user(uid), expression, "attribute_exists(PK)", names, **flags, now=iso_now())
+    except ops.ConditionFailed:
+        from conduit.errors import NotFound
+
+        raise NotFound("profile") from None
+
+
+def page(offset: int, limit: int) -> list[Item]:
+    """Users, newest first, from the ByKind index (keys only), then their items in one batch."""
+    rows = ops.query(keys.ALL_USERS_PARTITION, index=keys.BY_KIND_INDEX, newest_first=True, limit=offset + limit)
+    wanted = [keys.user(keys.suffix(row["PK"])) for row in rows[offset:]]
+    found = ops.batch_get(wanted, ("id", "username", "email", "role", "suspended", "createdAt"))
+    return [found[(key["PK"], key["SK"])] for key in wanted if (key["PK"], key["SK"]) in found]

@@ -1,0 +1,9 @@
+"""POST /api/admin/users/{username}/suspend — stop a user from logging in and writing (admins only)."""
+
+from conduit.http import Request, endpoint
+from conduit.services import admin
+
+
+@endpoint("POST /api/admin/users/{username}/suspend")
+def handler(request: Request) -> dict:
+    return admin.set_suspended(request.path_param("username"), True, request.require_viewer())

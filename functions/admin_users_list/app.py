@@ -1,0 +1,10 @@
+"""GET /api/admin/users — every user with role and suspension, newest first (admins only)."""
+
+from conduit.http import Request, endpoint
+from conduit.services import admin
+from conduit.services.paging import page_from
+
+
+@endpoint("GET /api/admin/users")
+def handler(request: Request) -> dict:
+    return admin.list_users(page_from(request.query))

@@ -1,0 +1,79 @@
+"""Idempotent creates: an `Idempotency-Key` header makes a retried POST replay its first answer.
+
+Backed by the Powertools idempotency utility on the Conduit table (PK `IDEMPOTENCY#<route>`,
+SK the hashed key, TTL `expiresAt`). The key is scoped to the caller (user id, or source IP when
+anonymous) and the request body is validated: the same key with another body is a 422, and a
+second request while the first is still running is a 409. Failed requests are not remembered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from conduit.errors import Conflict, ServiceUnavailable, Unprocessable
+from conduit.settings import get_settings
+
+HEADER = "idempotency-key"
+_KEY = re.compile(r"[\x21-\x7e]{1,255}")
+
+
+def run_once(
+    route: str, caller: str, key: str | None, body: bytes, story: Callable[[], Any], context: Any = None
+) -> Any:
+    """Run `story` once per (route, caller, key); later calls with that key replay its result."""
+    if key is None:
+        return story()
+    if not _KEY.fullmatch(key):
+        raise Unprocessable("Idempotency-Key", "must be 1 to 255 visible ASCII characters")
+    from aws_lambda_powertools.utilities.idempotency import exceptions as idem
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+
+    if hasattr(context, "get_remaining_time_in_millis"):
+        _config().register_lambda_context(context)  # an in-progress record expires with the invocation
+
+    @idempotent_function(
+        data_keyword_argument="request", persistence_store=_store(route), config=_config(), key_prefix=route
+    )
+    def once(request: dict[str, str]) -> Any:
+        return story()
+
+    try:
+        return once(request={"key": f"{caller}|{key}", "body": hashlib.sha256(body).hexdigest()})
+    except idem.IdempotencyValidationError:
+        raise Unprocessable("Idempotency-Key", "was already used with a different request") from None
+    except idem.IdempotencyAlreadyInProgressError:
+        raise Conflict("Idempotency-Key", "a request with this key is still in progress") from None
+    except (idem.IdempotencyPersistenceLayerError, idem.IdempotencyPersistenceConnectionError) as error:
+        raise ServiceUnavailable() from error
+
+
+@lru_cache(maxsize=1)
+def _config() -> Any:
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+    return IdempotencyConfig(
+        event_key_jmespath="key",
+        payload_validation_jmespath="body",
+        raise_on_no_idempotency_key=True,
+        expires_after_seconds=get_settings().idempotency_ttl_seconds,
+    )
+
+
+@lru_cache(maxsize=32)
+def _store(route: str) -> Any:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    from conduit.store.client import dynamodb
+
+    return DynamoDBPersistenceLayer(
+        table_name=get_settings().table_name,
+        key_attr="PK",
+        sort_key_attr="SK",
+        static_pk_value=f"IDEMPOTENCY#{route}",
+        expiry_attr="expiresAt",
+        boto3_client=dynamodb(),
+    )

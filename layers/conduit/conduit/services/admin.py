@@ -1,0 +1,52 @@
+"""Administration: listing users, changing roles, suspending. Only admins get here (conduit.authz)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conduit.authz import Role
+from conduit.errors import NotFound, Unprocessable
+from conduit.security import guard
+from conduit.services.paging import Page
+from conduit.store import users
+from conduit.store.client import Item
+
+
+def _user_id(username: str) -> str:
+    uid = users.id_for_username(username)
+    if uid is None:
+        raise NotFound("profile")
+    return uid
+
+
+def admin_view(user: Item) -> dict[str, Any]:
+    return {
+        "username": user["username"],
+        "email": user["email"],
+        "role": user.get("role") or Role.USER.value,
+        "suspended": bool(user.get("suspended")),
+        "createdAt": user["createdAt"],
+    }
+
+
+def list_users(page: Page) -> dict[str, Any]:
+    found = users.page(page.offset, page.limit)
+    return {"users": [admin_view(user) for user in found]}
+
+
+def set_role(username: str, role: Role, acting_admin: str) -> dict[str, Any]:
+    uid = _user_id(username)
+    if uid == acting_admin and role != Role.ADMIN:
+        raise Unprocessable("role", "admins cannot demote themselves")
+    updated = users.set_flags(uid, role=role.value)
+    guard.forget(uid)
+    return {"user": admin_view(updated)}
+
+
+def set_suspended(username: str, suspended: bool, acting_admin: str) -> dict[str, Any]:
+    uid = _user_id(username)
+    if uid == acting_admin:
+        raise Unprocessable("user", "admins cannot suspend themselves")
+    updated = users.set_flags(uid, suspended=suspended)
+    guard.forget(uid)
+    return {"user": admin_view(updated)}

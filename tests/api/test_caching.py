@@ -1,0 +1,97 @@
+"""HTTP caching of reads (ETag / If-None-Match → 304, Cache-Control) and the tags TTL cache."""
+
+from __future__ import annotations
+
+import pytest
+
+from conduit.services import tags as tag_service
+from conduit.settings import get_settings
+from conduit.store.client import dynamodb
+
+
+def test_get_has_a_weak_etag_and_304_when_it_matches(client, make_user, make_article):
+    author = make_user("etag")
+    article = make_article(author["token"])
+    first = client.get(f"/articles/{article['slug']}")
+    etag = first.headers["etag"]
+    assert etag.startswith('W/"')
+    again = client.get(f"/articles/{article['slug']}", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+
+
+def test_etag_changes_when_the_resource_changes(client, make_user, make_article):
+    author = make_user("etag2")
+    article = make_article(author["token"])
+    before = client.get(f"/articles/{article['slug']}").headers["etag"]
+    client.put(f"/articles/{article['slug']}", token=author["token"], json={"article": {"body": "changed"}})
+    after = client.get(f"/articles/{article['slug']}", headers={"If-None-Match": before})
+    assert after.status_code == 200
+    assert after.json()["article"]["body"] == "changed"
+    assert after.headers["etag"] != before
+
+
+def test_anonymous_reads_are_publicly_cacheable_personal_ones_are_not(client, make_user):
+    user = make_user("cc")
+    anonymous = client.get("/articles")
+    assert anonymous.headers["cache-control"] == "public, max-age=10"
+    assert anonymous.headers["vary"] == "Authorization"
+    assert client.get("/tags").headers["cache-control"] == "public, max-age=60"
+    personal = client.get("/articles", token=user["token"])
+    assert personal.headers["cache-control"] == "no-store"
+    assert personal.headers["etag"].startswith('W/"')
+
+
+def test_writes_and_errors_are_never_cached(client, make_user):
+    user = make_user("nc")
+    created = client.post(
+        "/articles", token=user["token"], json={"article": {"title": "Cache me not", "description": "d", "body": "b"}}
+    )
+    assert created.headers["cache-control"] == "no-store"
+    assert "etag" not in created.headers
+    missing = client.get("/articles/definitely-not-here-404")
+    assert missing.headers["cache-control"] == "no-store"
+    assert "etag" not in missing.headers
+
+
+@pytest.fixture
+def tags_cache(monkeypatch):
+    monkeypatch.setenv("TAGS_CACHE_SECONDS", "30")
+    get_settings.cache_clear()
+    tag_service.forget()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    tag_service.forget()
+
+
+def _count_queries():
+    calls: list[str] = []
+
+    def record(params, **kwargs):
+        calls.append(params.get("IndexName", ""))
+
+    dynamodb().meta.events.register("provide-client-params.dynamodb.Query", record)
+    return calls, lambda: dynamodb().meta.events.unregister("provide-client-params.dynamodb.Query", record)
+
+
+def test_tags_are_served_from_the_container_cache(client, make_user, make_article, tags_cache):
+    calls, stop = _count_queries()
+    try:
+        first = client.get("/tags").json()["tags"]
+        for _ in range(5):
+            assert client.get("/tags").json()["tags"] == first
+    finally:
+        stop()
+    assert calls.count("TagsByCount") == 1
+
+
+def test_tags_cache_expires(client, make_user, make_article, tags_cache, monkeypatch):
+    author = make_user("ttl")
+    client.get("/tags")
+    make_article(author["token"], tags=["cachedtag-zz9"])
+    assert "cachedtag-zz9" not in client.get("/tags").json()["tags"]  # within the TTL: the cached list
+    real = tag_service.time.monotonic
+    monkeypatch.setattr(tag_service.time, "monotonic", lambda: real() + 31)
+    assert "cachedtag-zz9" in client.get("/tags").json()["tags"]
