@@ -342,3 +342,16 @@ def test_injection_looking_input_is_stored_and_returned_verbatim(client, make_us
         assert fetched[field] == hostile[field]
     assert fetched["tagList"] == sorted(hostile["tagList"])
     assert "<" not in created["slug"] and "'" not in created["slug"]
+
+
+def test_an_idempotency_key_reused_on_another_article_is_a_mismatch(client, make_user, make_article):
+    author = make_user("idp")
+    first, second = make_article(author["token"]), make_article(author["token"])
+    body = {"comment": {"body": "same text"}}
+    headers = {"Idempotency-Key": "comment-key"}
+    made = client.post(f"/articles/{first['slug']}/comments", token=author["token"], json=body, headers=headers)
+    assert made.status_code == 201
+    other = client.post(f"/articles/{second['slug']}/comments", token=author["token"], json=body, headers=headers)
+    assert other.status_code == 422
+    assert list(other.json()["errors"]) == ["Idempotency-Key"]
+    assert client.get(f"/articles/{second['slug']}/comments").json()["comments"] == []

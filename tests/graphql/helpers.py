@@ -21,12 +21,18 @@ SUMMARY_FIELDS = """
 COMMENT_FIELDS = "id createdAt updatedAt body author { username bio image following }"
 
 
-def gql(client: Any, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+def gql(
+    client: Any,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    token: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """POST /api/graphql; the decoded GraphQL answer (always HTTP 200 with JSON once the request parsed)."""
     payload: dict[str, Any] = {"query": query}
     if variables is not None:
         payload["variables"] = variables
-    response = client.post("/graphql", json=payload, token=token)
+    response = client.post("/graphql", json=payload, token=token, headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/json"), response.headers
     return response.json()

@@ -9,5 +9,6 @@ nothing else in the layer does, so the REST functions' cold starts do not pay fo
 - paging.py   Relay connections over the services' limit/offset pages (opaque offset cursors)
 - limits.py   depth, token, alias and cost limits; introspection on/off
 - errors.py   ApiError -> `extensions.code`, in one place; unknown errors masked
+- idempotency.py  Idempotency-Key for the create mutations, through conduit.idempotency (REST's)
 - asgi.py     the Strawberry ASGI app, wrapped by Mangum into the Lambda handler
 """

@@ -21,11 +21,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.asgi import GraphQL
 
-from conduit import observability
+from conduit import idempotency, observability
 from conduit.graphql import limits
 from conduit.graphql.config import GraphqlConfig
 from conduit.graphql.context import Context, current
 from conduit.graphql.errors import ErrorCodes
+from conduit.graphql.idempotency import OneMutationPerKey
 from conduit.graphql.schema import build
 from conduit.http.request import bearer_token
 from conduit.http.responses import harden
@@ -40,7 +41,12 @@ class ConduitGraphQL(GraphQL):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         client = request.client
-        return Context(request.headers.get("authorization", ""), client.host if client else "")
+        return Context(
+            request.headers.get("authorization", ""),
+            client.host if client else "",
+            idempotency_key=request.headers.get(idempotency.HEADER),
+            lambda_context=request.scope.get("aws.context"),
+        )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":  # API Gateway HTTP APIs carry no websockets
@@ -62,7 +68,7 @@ def graphql_error(message: str, code: str, **extensions: Any) -> dict[str, Any]:
 @lru_cache(maxsize=4)
 def adapter(config: GraphqlConfig) -> Mangum:
     """The Lambda adapter for one configuration: built once per container (the schema is built here)."""
-    schema = build([*limits.extensions(config), ErrorCodes])
+    schema = build([*limits.extensions(config), OneMutationPerKey, ErrorCodes])
     app = ConduitGraphQL(schema, graphql_ide="graphiql" if config.graphiql else None)
     return Mangum(app, lifespan="off")
 

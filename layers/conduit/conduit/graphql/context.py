@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from conduit.authz import Role, rule_for
 from conduit.errors import ApiError, missing_token
@@ -38,9 +38,13 @@ class Caller:
 
 
 class Context:
-    def __init__(self, authorization: str, source_ip: str) -> None:
+    def __init__(
+        self, authorization: str, source_ip: str, idempotency_key: str | None = None, lambda_context: Any = None
+    ) -> None:
         self.token = bearer_token(authorization)
         self.source_ip = source_ip
+        self.idempotency_key = idempotency_key  # the Idempotency-Key header (graphql/idempotency.py)
+        self.lambda_context = lambda_context
         self._identity: tuple[str, Role] | None = None
         self._refused: ApiError | None = None
 

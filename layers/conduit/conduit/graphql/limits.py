@@ -7,7 +7,7 @@
 - cost      GRAPHQL_MAX_COST (2500), estimated before execution with the variables known:
             every field costs 1; a field whose resolver reads the database (every root field,
             `articles`, `feed`, `comments`) costs 10; the selection under a connection
-            (`articles`, `feed`) counts once per item of its page (`first`, default 20, at most
+            (`articles`, `feed`, `users`) counts once per item of its page (`first`, default 20, at most
             100), the selection under `comments` (not paginated) 10 times. A full page of 100
             articles with all their fields costs about 2,200 and passes; a page of 20 with
             comments about 1,900; 50 with comments, or lists nested in lists, are refused
@@ -46,7 +46,7 @@ from conduit.settings import get_settings
 
 FIELD_COST = 1
 DATABASE_COST = 10
-CONNECTIONS = frozenset({"articles", "feed"})
+CONNECTIONS = frozenset({"articles", "feed", "users"})
 COMMENTS_ESTIMATE = 10  # comments per article assumed by the estimate
 DATABASE_FIELDS = frozenset({"articles", "feed", "comments"})  # wherever they appear, not only at the root
 

@@ -3,7 +3,10 @@
 Every resolver is a thin call into conduit.services, as the REST handlers are: validation goes
 through the same pydantic models (so the same messages), authorization through the same rule
 table and services (so the same 401/403/404), and the views are the REST response objects.
-Each root field names the REST route whose rule it applies (`Context.authorize`).
+Each root field names the REST route whose rule it applies (`Context.authorize`; the creates
+through `create_once`, which also honours an Idempotency-Key as their REST routes do). The admin
+fields (`users`, `setRole`, `suspendUser`, `reinstateUser`) call conduit.services.admin, behind
+the admin routes' rules.
 
 Input fields are nullable on purpose: whether a field is required, and the message when it is
 missing or blank ("can't be blank"), is the pydantic models' call, exactly as over REST. A field
@@ -21,10 +24,13 @@ import strawberry
 from pydantic import BaseModel
 from strawberry import UNSET, Info
 
+from conduit.authz import Role
 from conduit.errors import NotFound, Unprocessable
-from conduit.graphql.context import Context
+from conduit.graphql.context import Caller, Context
 from conduit.graphql.errors import log_unexpected
+from conduit.graphql.idempotency import create_once
 from conduit.graphql.paging import encode_cursor, page_for, renamed
+from conduit.services import admin as admin_service
 from conduit.services import articles as article_service
 from conduit.services import comments as comment_service
 from conduit.services import profiles as profile_service
@@ -174,6 +180,59 @@ def connection(listing: Any, page: Page) -> ArticleConnection:
     )
 
 
+strawberry.enum(Role, description="A user's role (conduit.authz): what they may do beyond their own content.")
+
+
+@strawberry.type(description="A user's account as admins see it (GET /api/admin/users).")
+class UserAccount:
+    username: str
+    email: str
+    role: Role
+    suspended: bool = strawberry.field(description="Suspended users cannot log in and their tokens stop working.")
+    created_at: str
+
+    @classmethod
+    def of(cls, view: Any) -> UserAccount:
+        return cls(
+            username=view["username"],
+            email=view["email"],
+            role=Role(view["role"]),
+            suspended=view["suspended"],
+            created_at=view["createdAt"],
+        )
+
+
+@strawberry.type
+class UserEdge:
+    cursor: str = strawberry.field(description="Opaque; pass it as `after` to get the users that follow.")
+    node: UserAccount
+
+
+@strawberry.type(
+    description="A page of users (Relay connection), newest first. No totalCount: counting every user "
+    "would read the whole user index (GET /api/admin/users has no count either)."
+)
+class UserConnection:
+    edges: list[UserEdge]
+    page_info: PageInfo
+
+
+def user_connection(page: Page) -> UserConnection:
+    """A page of admin.list_users, read one user further to know whether another page follows."""
+    views = admin_service.list_users(Page(limit=page.limit + 1, offset=page.offset))["users"]
+    edges = [UserEdge(cursor=encode_cursor(page.offset + i), node=UserAccount.of(v)) for i, v in enumerate(views)]
+    shown = edges[: page.limit]
+    return UserConnection(
+        edges=shown,
+        page_info=PageInfo(
+            has_next_page=len(edges) > page.limit,
+            has_previous_page=page.offset > 0,
+            start_cursor=shown[0].cursor if shown else None,
+            end_cursor=shown[-1].cursor if shown else None,
+        ),
+    )
+
+
 # ---------------------------------------------------------------- inputs
 
 
@@ -293,14 +352,22 @@ class Query:
         _context(info).authorize("GET /api/tags")
         return tag_service.popular()
 
+    @strawberry.field(description="Every user with role and suspension, newest first (GET /api/admin/users; admins).")
+    def users(self, info: Info, first: int | None = None, after: str | None = None) -> UserConnection | None:
+
+        _context(info).authorize("GET /api/admin/users")
+        return user_connection(page_for(first, after))
+
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="POST /api/users")
+    @strawberry.mutation(description="POST /api/users (honours Idempotency-Key)")
     def register(self, info: Info, user: RegisterInput) -> User | None:
 
-        _context(info).authorize("POST /api/users")
-        return User.of(user_service.register(parsed(NewUser, user)))
+        def story(_: Caller) -> dict[str, Any]:
+            return {"user": user_service.register(parsed(NewUser, user))}
+
+        return User.of(create_once(info, "POST /api/users", {"user": given(user)}, story)["user"])
 
     @strawberry.mutation(description="POST /api/users/login")
     def login(self, info: Info, user: LoginInput) -> User | None:
@@ -327,11 +394,13 @@ class Mutation:
         caller = _context(info).authorize("DELETE /api/profiles/{username}/follow")
         return Profile.of(profile_service.unfollow(username, caller.require_viewer()))
 
-    @strawberry.mutation(description="POST /api/articles")
+    @strawberry.mutation(description="POST /api/articles (honours Idempotency-Key)")
     def create_article(self, info: Info, article: NewArticleInput) -> Article | None:
 
-        caller = _context(info).authorize("POST /api/articles")
-        return Article.of(article_service.create(caller.require_viewer(), parsed(NewArticle, article)))
+        def story(caller: Caller) -> dict[str, Any]:
+            return {"article": article_service.create(caller.require_viewer(), parsed(NewArticle, article))}
+
+        return Article.of(create_once(info, "POST /api/articles", {"article": given(article)}, story)["article"])
 
     @strawberry.mutation(description="PUT /api/articles/{slug} (the author only)")
     def update_article(self, info: Info, slug: str, article: UpdateArticleInput) -> Article | None:
@@ -358,12 +427,14 @@ class Mutation:
         caller = _context(info).authorize("DELETE /api/articles/{slug}/favorite")
         return Article.of(article_service.unfavorite(slug, caller.require_viewer()))
 
-    @strawberry.mutation(description="POST /api/articles/{slug}/comments")
+    @strawberry.mutation(description="POST /api/articles/{slug}/comments (honours Idempotency-Key)")
     def add_comment(self, info: Info, slug: str, comment: NewCommentInput) -> Comment | None:
 
-        caller = _context(info).authorize("POST /api/articles/{slug}/comments")
-        new = parsed(NewComment, comment)
-        return Comment.of(comment_service.add(slug, caller.require_viewer(), new.body))
+        def story(caller: Caller) -> dict[str, Any]:
+            return {"comment": comment_service.add(slug, caller.require_viewer(), parsed(NewComment, comment).body)}
+
+        arguments = {"slug": slug, "comment": given(comment)}
+        return Comment.of(create_once(info, "POST /api/articles/{slug}/comments", arguments, story)["comment"])
 
     @strawberry.mutation(description="DELETE /api/articles/{slug}/comments/{id} (the author, or a moderator)")
     def delete_comment(self, info: Info, slug: str, id: int) -> bool | None:
@@ -373,6 +444,24 @@ class Mutation:
             raise NotFound("comment")
         comment_service.delete(slug, id, caller.require_viewer(), caller.role)
         return True
+
+    @strawberry.mutation(description="PUT /api/admin/users/{username}/role (admins; not their own demotion)")
+    def set_role(self, info: Info, username: str, role: Role) -> UserAccount | None:
+
+        caller = _context(info).authorize("PUT /api/admin/users/{username}/role")
+        return UserAccount.of(admin_service.set_role(username, role, caller.require_viewer())["user"])
+
+    @strawberry.mutation(description="POST /api/admin/users/{username}/suspend (admins; not themselves)")
+    def suspend_user(self, info: Info, username: str) -> UserAccount | None:
+
+        caller = _context(info).authorize("POST /api/admin/users/{username}/suspend")
+        return UserAccount.of(admin_service.set_suspended(username, True, caller.require_viewer())["user"])
+
+    @strawberry.mutation(description="DELETE /api/admin/users/{username}/suspend (admins)")
+    def reinstate_user(self, info: Info, username: str) -> UserAccount | None:
+
+        caller = _context(info).authorize("DELETE /api/admin/users/{username}/suspend")
+        return UserAccount.of(admin_service.set_suspended(username, False, caller.require_viewer())["user"])
 
 
 class ConduitSchema(strawberry.Schema):

@@ -95,7 +95,7 @@ def _run(request: Request, route: str, rule: Rule, story: Callable[[Request], An
         route,
         request.viewer or f"ip:{request.source_ip}",
         request.headers.get(idempotency.HEADER),
-        request.raw_body,
+        request.path.encode("utf-8") + b"\n" + request.raw_body,  # same key on another resource: mismatch
         lambda: story(request),
         context,
     )
