@@ -5,15 +5,16 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from conduit.authz import Role
 from conduit.errors import PayloadTooLarge, Unprocessable, missing_token
 from conduit.settings import get_settings
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # pydantic is imported only by handlers that parse a body
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 TOKEN_SCHEMES = ("token", "bearer")
 MAX_JSON_DEPTH = 20
 

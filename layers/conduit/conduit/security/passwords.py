@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from functools import lru_cache
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from conduit.settings import get_settings
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 
 @lru_cache(maxsize=1)
 def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher  # imported on first use, outside the handlers' cold import
+
     settings = get_settings()
     return PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
 
@@ -35,6 +38,8 @@ def verify_password(password: str, password_hash: str | None) -> bool:
 
 
 def _safe_verify(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):

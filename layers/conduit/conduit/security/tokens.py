@@ -7,8 +7,6 @@ import secrets
 import time
 from functools import lru_cache
 
-import jwt
-
 from conduit.errors import invalid_token
 from conduit.settings import get_settings
 
@@ -37,6 +35,8 @@ def signing_secret() -> str:
 
 def issue_token(user_id: str, role: str = "user") -> str:
     """A signed token for the user; `role` is informative (authorization reads the current role)."""
+    import jwt  # imported on first use: PyJWT's import is not part of every handler's cold start
+
     now = int(time.time())
     claims = {"sub": user_id, "role": role, "iat": now, "exp": now + get_settings().jwt_ttl_seconds}
     return jwt.encode(claims, signing_secret(), algorithm=ALGORITHM)
@@ -44,6 +44,8 @@ def issue_token(user_id: str, role: str = "user") -> str:
 
 def verify_token(token: str) -> str:
     """Return the user id the token was issued to, or raise 401."""
+    import jwt
+
     try:
         claims = jwt.decode(
             token,

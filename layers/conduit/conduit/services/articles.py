@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conduit import observability
 from conduit.authz import Role, may_moderate
@@ -21,7 +21,9 @@ from conduit.settings import get_settings
 from conduit.store import articles, favorites, follows, keys, ops, users
 from conduit.store.client import Item
 from conduit.store.ids import iso_now, new_id
-from conduit.validation import ArticleChanges, NewArticle
+
+if TYPE_CHECKING:  # request models are pydantic: not imported by read-only handlers
+    from conduit.validation import ArticleChanges, NewArticle
 
 LIST_FILTERS = ("tag", "author", "favorited")
 

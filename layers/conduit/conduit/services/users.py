@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conduit import observability
 from conduit.errors import ServiceUnavailable, TooManyRequests, Unauthorized, invalid_token
@@ -12,7 +12,9 @@ from conduit.services.views import UserView, user_view
 from conduit.settings import get_settings
 from conduit.store import ops, quotas, users
 from conduit.store.client import Item
-from conduit.validation import Credentials, NewUser, UserChanges
+
+if TYPE_CHECKING:  # request models are pydantic: not imported by read-only handlers
+    from conduit.validation import Credentials, NewUser, UserChanges
 
 
 def register(new: NewUser) -> UserView:

@@ -5,18 +5,17 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
 from conduit.settings import get_settings
+from conduit.store.marshal import deserialize, serialize
 
 Item = dict[str, Any]
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 
 @lru_cache(maxsize=1)
 def dynamodb() -> Any:
-    import boto3
+    """The botocore client (what boto3.client returns), built on first use: importing botocore
+    is left out of the cold import of every handler."""
+    import botocore.session
     from botocore.config import Config
 
     settings = get_settings()
@@ -28,7 +27,7 @@ def dynamodb() -> Any:
         read_timeout=1.5,
         tcp_keepalive=True,
     )
-    return boto3.session.Session().client(
+    return botocore.session.get_session().create_client(
         "dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint, config=config
     )
 
@@ -38,20 +37,13 @@ def table_name() -> str:
 
 
 def to_ddb(item: Item) -> dict[str, Any]:
-    return {key: _serializer.serialize(value) for key, value in item.items() if value is not None}
+    return {key: serialize(value) for key, value in item.items() if value is not None}
 
 
 def from_ddb(raw: dict[str, Any]) -> Item:
-    return {key: _unwrap(_deserializer.deserialize(value)) for key, value in raw.items()}
-
-
-def _unwrap(value: Any) -> Any:
-    # DynamoDB numbers come back as Decimal; every number we store is an integer.
-    if type(value).__name__ == "Decimal":
-        return int(value)
-    return value
+    return {key: deserialize(value) for key, value in raw.items()}
 
 
 def values(**named: Any) -> dict[str, Any]:
     """ExpressionAttributeValues from keyword arguments: values(me="u1") -> {":me": {"S": "u1"}}."""
-    return {f":{name}": _serializer.serialize(value) for name, value in named.items()}
+    return {f":{name}": serialize(value) for name, value in named.items()}
