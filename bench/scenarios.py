@@ -1,0 +1,485 @@
+"""One measured request per endpoint (four for GET /articles), with its unmeasured preparation.
+
+`prepare` brings the table into the state the request needs (through the handlers, unmeasured) and
+returns the request; it can run any number of times, so the latency loop repeats it. Every
+scenario's share of the traffic mix and the sequential round trips docs/data-model.md promises are
+listed next to it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.harness import Harness
+from bench.seed import BODY, DESCRIPTION, Fixture
+
+MIX_GROUPS = {
+    "reads": "article reads and lists",
+    "social": "profiles and tags",
+    "comments": "comment lists",
+    "writes": "writes",
+    "auth": "auth",
+}
+
+
+@dataclass
+class Request:
+    function: str
+    path: str | None = None
+    query: str = ""
+    body: Any = None
+    token: str | None = None
+    expect: int | None = 200  # None: any answer below 500
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def ok(self, status: int) -> bool:
+        return status == self.expect if self.expect is not None else status < 500
+
+
+@dataclass
+class Context:
+    harness: Harness
+    fixture: Fixture
+    tokens: dict[str, str] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+    counter: Any = field(default_factory=itertools.count)
+
+    def __post_init__(self) -> None:
+        from conduit.security.tokens import issue_token
+
+        for user in (self.fixture.viewer, self.fixture.actor):
+            self.tokens[user.username] = issue_token(user.uid)
+        self.tokens[self.fixture.admin.username] = issue_token(self.fixture.admin.uid, "admin")
+
+    @property
+    def viewer(self) -> str:
+        return self.tokens[self.fixture.viewer.username]
+
+    @property
+    def actor(self) -> str:
+        return self.tokens[self.fixture.actor.username]
+
+    @property
+    def admin(self) -> str:
+        return self.tokens[self.fixture.admin.username]
+
+    def next(self) -> int:
+        return next(self.counter)
+
+    def run(self, request: Request) -> Any:
+        """An unmeasured request (preparation); fails loudly if it does not succeed."""
+        status, body = self.harness.invoke(request.function, event_for(self.harness, request))
+        if not request.ok(status):
+            raise RuntimeError(f"preparation {request.function} {request.path} -> {status} {body}")
+        return body
+
+
+@dataclass
+class Scenario:
+    name: str
+    function: str
+    group: str
+    weight: float  # percent of the traffic mix
+    doc_row: str | None  # its row in docs/data-model.md's round-trip table
+    prepare: Callable[[Context], Request]
+    note: str = ""
+
+
+def event_for(harness: Harness, request: Request) -> dict[str, Any]:
+    return harness.event(
+        request.function,
+        path=request.path,
+        query=request.query,
+        body=request.body,
+        token=request.token,
+        headers=request.headers,
+    )
+
+
+# preparation helpers --------------------------------------------------------------------------------
+
+
+def _new_article(ctx: Context, tags: list[str]) -> str:
+    title = f"Bench scratch {ctx.next()}"
+    article = {"title": title, "description": DESCRIPTION, "body": BODY, "tagList": tags}
+    body = ctx.run(Request("ArticleCreateFunction", body={"article": article}, token=ctx.actor, expect=201))
+    return body["article"]["slug"]
+
+
+def _scratch(ctx: Context) -> str:
+    if "scratch" not in ctx.state:
+        ctx.state["scratch"] = _new_article(ctx, ["tag-002"])
+    return ctx.state["scratch"]
+
+
+def _toggle(ctx: Context, key: str, want: bool, on: Request, off: Request) -> None:
+    """Make sure a follow/favorite is in the state the measured request starts from."""
+    if ctx.state.get(key, False) != want:
+        ctx.run(on if want else off)
+    ctx.state[key] = not want  # the measured request flips it
+
+
+def _follow_requests(ctx: Context) -> tuple[Request, Request]:
+    path = f"/api/profiles/{ctx.fixture.authors[-1].username}/follow"
+    return Request("ProfileFollowFunction", path, token=ctx.actor), Request(
+        "ProfileUnfollowFunction", path, token=ctx.actor
+    )
+
+
+def _favorite_requests(ctx: Context) -> tuple[Request, Request]:
+    path = f"/api/articles/{ctx.fixture.target_slug}/favorite"
+    return Request("ArticleFavoriteFunction", path, token=ctx.actor), Request(
+        "ArticleUnfavoriteFunction", path, token=ctx.actor
+    )
+
+
+# the scenarios -------------------------------------------------------------------------------------------
+
+
+def register(ctx: Context) -> Request:
+    name = f"bench_new_{ctx.next()}"
+    ctx.state["registered"] = name
+    user = {"username": name, "email": f"{name}@bench.example", "password": ctx.fixture.password}
+    return Request("UsersRegisterFunction", body={"user": user}, expect=201)
+
+
+def login(ctx: Context) -> Request:
+    user = {"email": ctx.fixture.viewer.email, "password": ctx.fixture.password}
+    return Request("UsersLoginFunction", body={"user": user})
+
+
+def user_get(ctx: Context) -> Request:
+    return Request("UserGetFunction", token=ctx.viewer)
+
+
+def user_update(ctx: Context) -> Request:
+    return Request("UserUpdateFunction", body={"user": {"bio": f"Bio number {ctx.next()}"}}, token=ctx.actor)
+
+
+def profile_get(ctx: Context) -> Request:
+    return Request("ProfileGetFunction", f"/api/profiles/{ctx.fixture.authors[0].username}", token=ctx.viewer)
+
+
+def follow(ctx: Context) -> Request:
+    on, off = _follow_requests(ctx)
+    _toggle(ctx, "following", False, on, off)
+    return on
+
+
+def unfollow(ctx: Context) -> Request:
+    on, off = _follow_requests(ctx)
+    _toggle(ctx, "following", True, on, off)
+    return off
+
+
+def list_articles(query_for: Callable[[Fixture], str]) -> Callable[[Context], Request]:
+    def prepare(ctx: Context) -> Request:
+        return Request("ArticlesListFunction", query=query_for(ctx.fixture), token=ctx.viewer)
+
+    return prepare
+
+
+def feed(ctx: Context) -> Request:
+    return Request("ArticlesFeedFunction", token=ctx.viewer)
+
+
+def article_create(ctx: Context) -> Request:
+    article = {
+        "title": f"Bench created {ctx.next()}",
+        "description": DESCRIPTION,
+        "body": BODY,
+        "tagList": ["tag-000", "bench-created"],
+    }
+    return Request("ArticleCreateFunction", body={"article": article}, token=ctx.actor, expect=201)
+
+
+def article_get(ctx: Context) -> Request:
+    return Request("ArticleGetFunction", f"/api/articles/{ctx.fixture.target_slug}", token=ctx.viewer)
+
+
+def article_update(ctx: Context) -> Request:
+    from conduit.services.slugs import slugify
+
+    if "editable" not in ctx.state:
+        ctx.state["editable"] = _new_article(ctx, ["tag-003"])
+        ctx.state["edits"] = 0
+    slug = ctx.state["editable"]
+    ctx.state["edits"] += 1
+    title = f"Bench edited {'AB'[ctx.state['edits'] % 2]}"
+    ctx.state["editable"] = slugify(title)
+    change = {"title": title, "body": f"Edited body {ctx.state['edits']}"}
+    return Request("ArticleUpdateFunction", f"/api/articles/{slug}", body={"article": change}, token=ctx.actor)
+
+
+def article_delete(ctx: Context) -> Request:
+    slug = _new_article(ctx, ["tag-001"])
+    for n in range(2):
+        comment = {"comment": {"body": f"Doomed comment {n}"}}
+        ctx.run(
+            Request(
+                "CommentCreateFunction", f"/api/articles/{slug}/comments", body=comment, token=ctx.viewer, expect=201
+            )
+        )
+    ctx.run(Request("ArticleFavoriteFunction", f"/api/articles/{slug}/favorite", token=ctx.viewer))
+    return Request("ArticleDeleteFunction", f"/api/articles/{slug}", token=ctx.actor, expect=204)
+
+
+def favorite(ctx: Context) -> Request:
+    on, off = _favorite_requests(ctx)
+    _toggle(ctx, "favorited", False, on, off)
+    return on
+
+
+def unfavorite(ctx: Context) -> Request:
+    on, off = _favorite_requests(ctx)
+    _toggle(ctx, "favorited", True, on, off)
+    return off
+
+
+def comments_list(ctx: Context) -> Request:
+    return Request("CommentsListFunction", f"/api/articles/{ctx.fixture.target_slug}/comments", token=ctx.viewer)
+
+
+def comment_create(ctx: Context) -> Request:
+    body = {"comment": {"body": f"Comment number {ctx.next()}"}}
+    return Request(
+        "CommentCreateFunction", f"/api/articles/{_scratch(ctx)}/comments", body=body, token=ctx.actor, expect=201
+    )
+
+
+def comment_delete(ctx: Context) -> Request:
+    path = f"/api/articles/{_scratch(ctx)}/comments"
+    created = ctx.run(
+        Request("CommentCreateFunction", path, body={"comment": {"body": "Soon gone"}}, token=ctx.actor, expect=201)
+    )
+    return Request("CommentDeleteFunction", f"{path}/{created['comment']['id']}", token=ctx.actor, expect=204)
+
+
+def tags_list(ctx: Context) -> Request:
+    return Request("TagsListFunction")
+
+
+def admin_users(ctx: Context) -> Request:
+    return Request("AdminUsersListFunction", token=ctx.admin)
+
+
+def admin_role(ctx: Context) -> Request:
+    ctx.state["role"] = "user" if ctx.state.get("role") == "moderator" else "moderator"
+    path = "/api/admin/users/user_000001/role"
+    return Request("AdminUserRoleFunction", path, body={"role": ctx.state["role"]}, token=ctx.admin)
+
+
+def admin_suspend(ctx: Context) -> Request:
+    on, off = _suspend_requests(ctx)
+    _toggle(ctx, "suspended", False, on, off)
+    return on
+
+
+def admin_unsuspend(ctx: Context) -> Request:
+    on, off = _suspend_requests(ctx)
+    _toggle(ctx, "suspended", True, on, off)
+    return off
+
+
+def _suspend_requests(ctx: Context) -> tuple[Request, Request]:
+    path = "/api/admin/users/user_000000/suspend"
+    return Request("AdminUserSuspendFunction", path, token=ctx.admin), Request(
+        "AdminUserUnsuspendFunction", path, token=ctx.admin
+    )
+
+
+ARTICLES_QUERY = (
+    "{ articles(first: 20) { totalCount edges { node { slug title description tagList createdAt updatedAt"
+    " favorited favoritesCount author { username bio image following } } } } }"
+)
+
+
+def graphql_articles(ctx: Context) -> Request:
+    return Request("GraphqlFunction", body={"query": ARTICLES_QUERY}, token=ctx.viewer)
+
+
+def graphql_get_tags(ctx: Context) -> Request:
+    return Request("GraphqlGetFunction", query="query=%7B%20tags%20%7D", token=ctx.viewer)
+
+
+def article_create_idempotent(ctx: Context) -> Request:
+    request = article_create(ctx)
+    request.headers = {"idempotency-key": f"bench-{ctx.next()}"}
+    return request
+
+
+def static(function: str, path: str | None = None) -> Callable[[Context], Request]:
+    def prepare(ctx: Context) -> Request:
+        return Request(function, path)
+
+    return prepare
+
+
+def generic(function: str, method: str, path: str) -> Scenario:
+    """A request for a function the bench has no scenario for: path parameters from the fixture."""
+
+    def prepare(ctx: Context) -> Request:
+        values = {"slug": ctx.fixture.target_slug, "username": ctx.fixture.authors[0].username, "id": "1"}
+        filled = re.sub(r"\{(\w+)\}", lambda m: values.get(m[1], "x"), path)
+        return Request(function, filled, body=None if method == "GET" else {}, token=ctx.viewer, expect=None)
+
+    return Scenario(f"{method} {path.removeprefix('/api')} (generic)", function, "other", 0.0, None, prepare)
+
+
+SCENARIOS = [
+    Scenario("POST /users", "UsersRegisterFunction", "auth", 0.5, "POST /users", register),
+    Scenario("POST /users/login", "UsersLoginFunction", "auth", 3.0, "POST /users/login", login),
+    Scenario("GET /user", "UserGetFunction", "auth", 1.5, "GET /user", user_get),
+    Scenario("PUT /user (bio)", "UserUpdateFunction", "writes", 0.5, "PUT /user", user_update),
+    Scenario("GET /profiles/{u}", "ProfileGetFunction", "social", 7.0, "GET /profiles/{username}", profile_get),
+    Scenario(
+        "POST /profiles/{u}/follow",
+        "ProfileFollowFunction",
+        "writes",
+        1.0,
+        "POST/DELETE /profiles/{username}/follow",
+        follow,
+    ),
+    Scenario(
+        "DELETE /profiles/{u}/follow",
+        "ProfileUnfollowFunction",
+        "writes",
+        0.5,
+        "POST/DELETE /profiles/{username}/follow",
+        unfollow,
+    ),
+    Scenario(
+        "GET /articles",
+        "ArticlesListFunction",
+        "reads",
+        20.0,
+        "GET /articles (all / ?tag=)",
+        list_articles(lambda f: ""),
+    ),
+    Scenario(
+        "GET /articles?tag=",
+        "ArticlesListFunction",
+        "reads",
+        8.0,
+        "GET /articles (all / ?tag=)",
+        list_articles(lambda f: f"tag={f.tag}"),
+    ),
+    Scenario(
+        "GET /articles?author=",
+        "ArticlesListFunction",
+        "reads",
+        5.0,
+        "GET /articles?author= / ?favorited=",
+        list_articles(lambda f: f"author={f.authors[0].username}"),
+    ),
+    Scenario(
+        "GET /articles?favorited=",
+        "ArticlesListFunction",
+        "reads",
+        2.0,
+        "GET /articles?author= / ?favorited=",
+        list_articles(lambda f: f"favorited={f.viewer.username}"),
+    ),
+    Scenario(
+        "GET /articles/feed", "ArticlesFeedFunction", "reads", 10.0, "GET /articles/feed", feed, "follows 10 authors"
+    ),
+    Scenario("POST /articles", "ArticleCreateFunction", "writes", 1.0, "POST /articles", article_create, "2 tags"),
+    Scenario(
+        "POST /articles (Idempotency-Key)",
+        "ArticleCreateFunction",
+        "writes",
+        0.0,
+        None,
+        article_create_idempotent,
+        "a client retry-safe create",
+    ),
+    Scenario("GET /articles/{slug}", "ArticleGetFunction", "reads", 15.0, "GET /articles/{slug}", article_get),
+    Scenario(
+        "PUT /articles/{slug}",
+        "ArticleUpdateFunction",
+        "writes",
+        0.5,
+        "PUT /articles/{slug}",
+        article_update,
+        "new title",
+    ),
+    Scenario(
+        "DELETE /articles/{slug}",
+        "ArticleDeleteFunction",
+        "writes",
+        0.5,
+        "DELETE /articles/{slug}",
+        article_delete,
+        "with 2 comments, 1 favorite",
+    ),
+    Scenario(
+        "POST /articles/{slug}/favorite",
+        "ArticleFavoriteFunction",
+        "writes",
+        2.5,
+        "POST/DELETE /articles/{slug}/favorite",
+        favorite,
+    ),
+    Scenario(
+        "DELETE /articles/{slug}/favorite",
+        "ArticleUnfavoriteFunction",
+        "writes",
+        1.0,
+        "POST/DELETE /articles/{slug}/favorite",
+        unfavorite,
+    ),
+    Scenario(
+        "GET /articles/{slug}/comments",
+        "CommentsListFunction",
+        "comments",
+        10.0,
+        "GET /articles/{slug}/comments",
+        comments_list,
+        "10 comments",
+    ),
+    Scenario(
+        "POST /articles/{slug}/comments",
+        "CommentCreateFunction",
+        "writes",
+        2.0,
+        "POST /articles/{slug}/comments",
+        comment_create,
+    ),
+    Scenario(
+        "DELETE /articles/{slug}/comments/{id}",
+        "CommentDeleteFunction",
+        "writes",
+        0.5,
+        "DELETE /articles/{slug}/comments/{id}",
+        comment_delete,
+    ),
+    Scenario("GET /tags", "TagsListFunction", "social", 8.0, "GET /tags", tags_list),
+    Scenario("GET /admin/users", "AdminUsersListFunction", "admin", 0.0, None, admin_users),
+    Scenario("PUT /admin/users/{u}/role", "AdminUserRoleFunction", "admin", 0.0, None, admin_role),
+    Scenario("POST /admin/users/{u}/suspend", "AdminUserSuspendFunction", "admin", 0.0, None, admin_suspend),
+    Scenario("DELETE /admin/users/{u}/suspend", "AdminUserUnsuspendFunction", "admin", 0.0, None, admin_unsuspend),
+    Scenario("POST /graphql (articles)", "GraphqlFunction", "graphql", 0.0, None, graphql_articles, "as GET /articles"),
+    Scenario("GET /graphql?query={tags}", "GraphqlGetFunction", "graphql", 0.0, None, graphql_get_tags),
+    Scenario("GET /openapi.json", "OpenapiJsonFunction", "static", 0.0, None, static("OpenapiJsonFunction")),
+    Scenario("GET /docs", "DocsPageFunction", "static", 0.0, None, static("DocsPageFunction")),
+    Scenario(
+        "GET /docs/{asset}",
+        "DocsAssetsFunction",
+        "static",
+        0.0,
+        None,
+        static("DocsAssetsFunction", "/api/docs/swagger-ui.css"),
+    ),
+]
+
+
+def for_template(functions: dict[str, tuple[str, str]]) -> list[Scenario]:
+    """The scenarios of the functions the template has, plus a generic one for any other function."""
+    chosen = [scenario for scenario in SCENARIOS if scenario.function in functions]
+    covered = {scenario.function for scenario in chosen}
+    chosen += [generic(name, *functions[name]) for name in sorted(functions) if name not in covered]
+    return chosen

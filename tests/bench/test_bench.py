@@ -1,0 +1,75 @@
+"""`python -m bench --quick` runs end to end and its results hold the data rules.
+
+The quick mode seeds two small tables (600 and 2,400 articles) with the same fixture; every request
+must read the same number of items at both sizes (reads are bounded by page size, never by table
+size - docs/data-model.md), and every endpoint of template.yaml must be measured.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from localapi import template
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("bench") / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(out.read_text())
+
+
+def test_every_function_of_the_template_is_measured(results):
+    functions = set(template.load().functions())
+    assert set(results["functions"]) == functions
+    assert all(results["functions"][name]["scenarios"] for name in functions), "a function without a scenario"
+    cold = results["cold_import"]["functions"]
+    assert cold and all("error" not in row for row in cold.values())  # quick mode samples a few functions
+
+
+def test_db_backed_endpoints_make_round_trips_and_every_request_succeeds(results):
+    sizes = [str(size) for size in results["meta"]["sizes"]]
+    for name, row in results["endpoints"].items():
+        for size in sizes:
+            measured = row["db"][size]
+            assert "error" not in measured, f"{name}: {measured.get('error')}"
+            assert measured["status_ok"], f"{name}: status {measured['status']} at {size}"
+            if row["db_backed"]:
+                assert measured["calls"] > 0, f"{name}: no DynamoDB round trip at {size}"
+                assert measured["sequential"] > 0, name
+
+
+def test_items_read_do_not_grow_with_table_size(results):
+    small, large = (str(size) for size in results["meta"]["sizes"])
+    grown = {
+        name: (row["db"][small]["items_read"], row["db"][large]["items_read"])
+        for name, row in results["endpoints"].items()
+        if row["db"][small]["items_read"] != row["db"][large]["items_read"]
+    }
+    assert not grown, f"items read differ between {small} and {large} articles: {grown}"
+    assert results["checks"]["items_read_grows"] == []
+
+
+def test_seeded_items_have_the_layout_the_api_writes(results):
+    assert all(not problems for problems in results["checks"]["seed_layout_problems"].values())
+
+
+def test_the_naive_scan_reads_the_whole_table(results):
+    small, large = (str(size) for size in results["meta"]["sizes"])
+    for name, row in results["naive"][large].items():
+        assert row["naive"]["items_read"] > row["ours"]["items_read"], name
+        assert row["naive"]["items_read"] > results["naive"][small][name]["naive"]["items_read"], name
