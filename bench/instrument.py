@@ -11,7 +11,7 @@
 Round trips: every call is one; `sequential` counts what the handler waits for. Calls on the
 handler's thread follow each other. Calls on other threads (the feed's thread pool) made between two
 calls of the handler's thread - while it waits for the pool - form one parallel stage, which counts
-ceil(calls / 8) sequential trips: the waves the feed's pool of 8 threads needs if every call takes
+ceil(calls / 32) sequential trips: the waves the feed's pool of 32 threads needs if every call takes
 about as long. (Grouping by overlapping time spans does not work here: in-process moto holds the GIL
 for most of a call, so the pool's calls barely overlap and only a few of its threads get work.)
 """
@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench import capacity, motofast
+from conduit.services.articles import FEED_THREADS
 
-POOL_THREADS = 8  # the feed's pool (docs/data-model.md: "in parallel (8 threads)")
+POOL_THREADS = FEED_THREADS  # the feed's pool (conduit.services.articles)
 
 
 @dataclass

@@ -1,7 +1,12 @@
-"""POST /api/graphql — GraphQL queries and mutations (Strawberry behind Mangum, schema in the layer)."""
+"""POST /api/graphql — GraphQL queries and mutations (Strawberry behind Mangum, schema in the layer).
+Strawberry, Starlette and Mangum load on the container's first request, not at import: the import
+stays within the cold-start budget of every other function (docs/performance.md).
+"""
 
-from conduit.graphql.asgi import handler, prepare
+from typing import Any
 
-prepare()  # the schema is built in Lambda's init phase, not in the first request
 
-__all__ = ["handler"]
+def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    from conduit.graphql.asgi import handler as serve
+
+    return serve(event, context)

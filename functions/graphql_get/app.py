@@ -2,10 +2,15 @@
 
 The same app as POST /api/graphql, as a separate read-only function: mutations never run over
 GET, and its role gets no write policy.
+
+Strawberry, Starlette and Mangum load on the container's first request, not at import: the import
+stays within the cold-start budget of every other function (docs/performance.md).
 """
 
-from conduit.graphql.asgi import handler, prepare
+from typing import Any
 
-prepare()  # the schema is built in Lambda's init phase, not in the first request
 
-__all__ = ["handler"]
+def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    from conduit.graphql.asgi import handler as serve
+
+    return serve(event, context)

@@ -19,6 +19,7 @@ from conduit.services.views import (
 )
 from conduit.settings import get_settings
 from conduit.store import articles, favorites, follows, keys, ops, users
+from conduit.store import feed as feed_entries
 from conduit.store.client import Item
 from conduit.store.ids import iso_now, new_id
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:  # request models are pydantic: not imported by read-only hand
     from conduit.validation import ArticleChanges, NewArticle
 
 LIST_FILTERS = ("tag", "author", "favorited")
+# One wave of parallel Queries for up to 31 followed authors (the client keeps as many connections).
+FEED_THREADS = 32
 
 
 def create(viewer: str, new: NewArticle) -> ArticleView:
@@ -129,12 +132,16 @@ def feed(viewer: str, page: Page) -> MultipleArticles:
 
     One Query per followed author (run in parallel, keys only, offset+limit each), merged by id
     (ids are time-ordered). The total is the sum of those authors' article counters.
+    With FEED_MODE=fan-out: one Query of the viewer's feed entries, the total from `feedCount`.
     """
+    if get_settings().feed_mode == "fan-out":
+        ids = feed_entries.page_ids(viewer, page.offset, page.limit)
+        return _listing(ids, viewer, keys.user(viewer), feed_entries.FEED_COUNTER)
     authors = follows.followees(viewer, get_settings().feed_max_follows)
     if not authors:
         return {"articles": [], "articlesCount": 0}
     wanted = page.offset + page.limit
-    with ThreadPoolExecutor(max_workers=min(8, len(authors) + 1)) as pool:
+    with ThreadPoolExecutor(max_workers=min(FEED_THREADS, len(authors) + 1)) as pool:
         counts = pool.submit(ops.batch_get, [keys.user(a) for a in authors], ("articlesCount",))
         per_author = pool.map(
             lambda a: articles.page_ids(keys.authored_partition(a), keys.BY_OWNER_INDEX, 0, wanted), authors

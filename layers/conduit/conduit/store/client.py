@@ -26,6 +26,7 @@ def dynamodb() -> Any:
         connect_timeout=1,
         read_timeout=1.5,
         tcp_keepalive=True,
+        max_pool_connections=32,  # the feed queries followed authors on up to 32 threads
     )
     return botocore.session.get_session().create_client(
         "dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint, config=config
