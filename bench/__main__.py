@@ -101,6 +101,7 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
     harness = Harness()
     try:
         routes = {name: (route.method, route.path) for name, route in harness.routes.items()}
+        routes.update({name: ("STREAM", f"{table} stream") for name, table in template.stream_functions()})
         scenarios = for_template(routes)
         from conduit.security.passwords import hash_password
 
@@ -134,6 +135,14 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
                 phases["latency"] = round(time.perf_counter() - mark, 1)
             harness.delete_table(table)
             gc.unfreeze()
+        if template.stream_functions():
+            from bench import fanout
+
+            _progress("feed: read-merge vs fan-out")
+            mark = time.perf_counter()
+            wide = (10, 1_000) if config.mode == "full" else (10, 200)
+            results["fanout"] = fanout.measure(harness, followers=wide, followed=(10, 50))
+            phases["fanout"] = round(time.perf_counter() - mark, 1)
         db_backed = {name: harness.db_backed(name) for name in template.functions()}
         from bench import motofast
 
@@ -217,6 +226,10 @@ def render(results: dict[str, Any]) -> str:
     parts.append(report.naive_table(results["naive"]))
     if "mix" in results:
         parts.append(report.mix_table(results["mix"], results["meta"]["rtt_ms_per_round_trip"]))
+    if "fanout" in results:
+        from bench import fanout
+
+        parts.append(fanout.render(results["fanout"]))
     grows = results["checks"]["items_read_grows"]
     parts.append("Items read grow with table size: " + (", ".join(grows) if grows else "none"))
     problems = {size: found for size, found in results["checks"]["seed_layout_problems"].items() if found}

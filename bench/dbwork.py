@@ -59,7 +59,7 @@ def layout_check(harness: Harness, table: str, ctx: Context) -> list[str]:
         ("user", item(keys.user(ctx.fixture.viewer.uid)), item(keys.user(registered.get("userId", "")))),
         ("username marker", item(keys.username_marker(ctx.fixture.viewer.username)), registered),
     ]
-    optional = {"commentSeq", "bio", "image", "articlesCount", "favoritesCount", "followingCount"}
+    optional = {"commentSeq", "bio", "image", "articlesCount", "favoritesCount", "followingCount", "feedCount"}
     for name, seeded, created in pairs:
         if not seeded or not created:
             problems.append(f"{name}: missing")

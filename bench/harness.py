@@ -166,10 +166,38 @@ class Harness:
             path_params=match.groupdict(),
         )
 
+    def raw_invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
+        """The handler's answer. An event may carry `_bench_env` (variables for this request only,
+        e.g. FEED_MODE); a stream consumer's answer becomes 200 (no failed record) or 500."""
+        env = event.get("_bench_env")
+        if not env:
+            return _as_http(self.runtime.invoke(function, event))
+        from conduit.settings import get_settings
+
+        event = {k: v for k, v in event.items() if k != "_bench_env"}
+        saved = {name: os.environ.get(name) for name in env}
+        os.environ.update(env)
+        get_settings.cache_clear()
+        try:
+            return _as_http(self.runtime.invoke(function, event))
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            get_settings.cache_clear()
+
     def invoke(self, function: str, event: dict[str, Any]) -> tuple[int, Any]:
-        response = self.runtime.invoke(function, event)
+        response = self.raw_invoke(function, event)
         body = response.get("body") or ""
         try:
             return response["statusCode"], json.loads(body) if body else None
         except ValueError:
             return response["statusCode"], body
+
+
+def _as_http(response: dict[str, Any]) -> dict[str, Any]:
+    if "statusCode" in response or "batchItemFailures" not in response:
+        return response
+    return {"statusCode": 500 if response["batchItemFailures"] else 200, "body": json.dumps(response)}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.harness import Harness
-from bench.seed import BODY, DESCRIPTION, Fixture
+from bench.seed import BODY, DESCRIPTION, FOLLOWED, Fixture
 
 MIX_GROUPS = {
     "reads": "article reads and lists",
@@ -35,6 +35,8 @@ class Request:
     token: str | None = None
     expect: int | None = 200  # None: any answer below 500
     headers: dict[str, str] = field(default_factory=dict)
+    event: dict[str, Any] | None = None  # a non-HTTP event (a stream batch) sent as it is
+    env: dict[str, str] = field(default_factory=dict)  # environment for this request only
 
     def ok(self, status: int) -> bool:
         return status == self.expect if self.expect is not None else status < 500
@@ -90,6 +92,11 @@ class Scenario:
 
 
 def event_for(harness: Harness, request: Request) -> dict[str, Any]:
+    event = request.event if request.event is not None else _http_event(harness, request)
+    return {**event, "_bench_env": request.env} if request.env else event
+
+
+def _http_event(harness: Harness, request: Request) -> dict[str, Any]:
     return harness.event(
         request.function,
         path=request.path,
@@ -185,6 +192,48 @@ def list_articles(query_for: Callable[[Fixture], str]) -> Callable[[Context], Re
 
 def feed(ctx: Context) -> Request:
     return Request("ArticlesFeedFunction", token=ctx.viewer)
+
+
+def stream_event(*records: tuple[str, dict[str, str], dict[str, Any]]) -> dict[str, Any]:
+    """A DynamoDB Streams batch as Lambda delivers it: (eventName, keys, image) per record."""
+    from conduit.store.client import to_ddb
+
+    out = []
+    for n, (name, key, image) in enumerate(records):
+        change = {"Keys": to_ddb(key), "SequenceNumber": f"{n + 1:024d}", "StreamViewType": "NEW_AND_OLD_IMAGES"}
+        change["NewImage" if name == "INSERT" else "OldImage"] = to_ddb({**key, **image})
+        out.append({"eventName": name, "eventSource": "aws:dynamodb", "dynamodb": change})
+    return {"Records": out}
+
+
+def article_record(name: str, author: str, aid: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+    from conduit.store import keys
+
+    return name, keys.article(aid), {"id": aid, "authorId": author}
+
+
+def follow_record(name: str, follower: str, followee: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+    from conduit.store import keys
+
+    return name, keys.follow(follower, followee), {"GSI1PK": keys.followers_partition(followee), "GSI1SK": follower}
+
+
+def feed_fanout_read(ctx: Context) -> Request:
+    """The viewer's feed with FEED_MODE=fan-out, after the consumer backfilled its 10 follows."""
+    if not ctx.state.get("feed_backfilled"):
+        viewer = ctx.fixture.viewer.uid
+        records = [follow_record("INSERT", viewer, author.uid) for author in ctx.fixture.authors[:FOLLOWED]]
+        ctx.run(Request("FeedFanoutFunction", event=stream_event(*records)))
+        ctx.state["feed_backfilled"] = True
+    return Request("ArticlesFeedFunction", token=ctx.viewer, env={"FEED_MODE": "fan-out"})
+
+
+def feed_fanout_publish(ctx: Context) -> Request:
+    """The consumer's work for one published article of an author with one follower (the viewer)."""
+    from conduit.store.ids import new_id
+
+    author = ctx.fixture.authors[0].uid
+    return Request("FeedFanoutFunction", event=stream_event(article_record("INSERT", author, new_id())))
 
 
 def article_create(ctx: Context) -> Request:
@@ -387,7 +436,25 @@ SCENARIOS = [
     Scenario(
         "GET /articles/feed", "ArticlesFeedFunction", "reads", 10.0, "GET /articles/feed", feed, "follows 10 authors"
     ),
+    Scenario(
+        "GET /articles/feed (fan-out)",
+        "ArticlesFeedFunction",
+        "reads",
+        0.0,
+        None,
+        feed_fanout_read,
+        "FEED_MODE=fan-out, 10 follows backfilled",
+    ),
     Scenario("POST /articles", "ArticleCreateFunction", "writes", 1.0, "POST /articles", article_create, "2 tags"),
+    Scenario(
+        "stream: publish -> feeds",
+        "FeedFanoutFunction",
+        "writes",
+        0.0,
+        None,
+        feed_fanout_publish,
+        "article INSERT, 1 follower",
+    ),
     Scenario(
         "POST /articles (Idempotency-Key)",
         "ArticleCreateFunction",

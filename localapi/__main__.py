@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     api = LocalApi(runtime, args.host, args.port)
+    runtime.start_stream_pollers()  # the feed fan-out consumer, as the stream's event source would
     if args.seed:
         tokens = seed(api)
         print(f"demo data loaded: users {', '.join(tokens)} (password: password123; ada is admin, grace moderator)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import secrets
@@ -13,6 +14,7 @@ from types import ModuleType
 from typing import Any
 
 from localapi import database
+from localapi.streams import StreamPoller
 from localapi.template import Route, Template
 
 LOCAL_CREDENTIALS = {
@@ -52,6 +54,7 @@ class Runtime:
         self._modules: dict[str, ModuleType] = {}
         self.endpoint = endpoint or os.environ.get("DYNAMODB_ENDPOINT") or None
         self.table_names = database.local_table_names(template, table_suffix)
+        self.pollers: list[StreamPoller] = []
 
     def start(self, db_port: int = 0) -> Runtime:
         for key, value in LOCAL_CREDENTIALS.items():
@@ -64,9 +67,26 @@ class Runtime:
             if str(layer) not in sys.path:
                 sys.path.insert(0, str(layer))
         self._configure_environment()
+        self.pollers = [
+            StreamPoller(self.endpoint, self.table_names[table], functools.partial(self.invoke, function))
+            for function, table in self.template.stream_functions()
+            if table in self.table_names
+        ]
         return self
 
+    def start_stream_pollers(self) -> Runtime:
+        """Deliver the table's stream to the stream-triggered functions in the background."""
+        for poller in self.pollers:
+            poller.start()
+        return self
+
+    def drain_streams(self) -> int:
+        """Deliver every pending stream record now (in template order); returns how many."""
+        return sum(poller.drain() for poller in self.pollers)
+
     def stop(self) -> None:
+        for poller in self.pollers:
+            poller.stop()
         if self._embedded:
             self._embedded.stop()
 

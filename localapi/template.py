@@ -71,6 +71,18 @@ class Template:
             if resource.get("Type") == "AWS::Serverless::Function"
         }
 
+    def stream_functions(self) -> list[tuple[str, str]]:
+        """(function, table's logical id) of every function with a DynamoDB event source, in template order."""
+        found = []
+        for name, props in self.functions().items():
+            for event in (props.get("Events") or {}).values():
+                if event.get("Type") == "DynamoDB":
+                    stream = event.get("Properties", {}).get("Stream", {})
+                    target = stream.get("Fn::GetAtt", "") if isinstance(stream, dict) else ""
+                    table = target[0] if isinstance(target, list) else str(target).split(".")[0]
+                    found.append((name, table))
+        return found
+
     def routes(self) -> list[Route]:
         globals_fn = self.raw.get("Globals", {}).get("Function", {})
         found = []

@@ -22,7 +22,19 @@ def load() -> Template:
 
 
 def function_dirs() -> list[str]:
-    return sorted(path.name for path in FUNCTIONS_DIR.iterdir() if path.is_dir() and not path.name.startswith("__"))
+    """The HTTP functions' directories (one route each); stream consumers apart (stream_function_dirs)."""
+    streams = set(stream_function_dirs())
+    return sorted(
+        path.name
+        for path in FUNCTIONS_DIR.iterdir()
+        if path.is_dir() and not path.name.startswith("__") and path.name not in streams
+    )
+
+
+def stream_function_dirs() -> list[str]:
+    """Directories of the functions invoked by the table's stream (no route, no authz rule, no OpenAPI entry)."""
+    functions = load().functions()
+    return sorted(Path(functions[name]["CodeUri"]).name for name, _ in load().stream_functions())
 
 
 def resources_of_type(tpl: Template, kind: str) -> dict[str, dict[str, Any]]:

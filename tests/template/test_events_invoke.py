@@ -141,3 +141,9 @@ def test_authenticated_events_with_a_real_token(runtime):
     assert statuses["articles_feed"] == 200
     assert statuses["article_create"] == 201
     assert statuses["article_delete"] == 204  # deletes the article article_create.json made
+
+
+def test_the_stream_event_file_is_consumed_without_failures(runtime):
+    for name, _ in load().stream_functions():
+        code_dir = load().functions()[name]["CodeUri"].rstrip("/").rsplit("/", 1)[-1]
+        assert runtime.invoke(name, event(code_dir)) == {"batchItemFailures": []}, name

@@ -79,7 +79,10 @@ def test_read_only_functions_do_not_get_the_write_policy_and_writers_do():
             assert WRITE in refs, f"{route.route_key} writes but lacks {WRITE}"
     assert "UsersLoginFunction" in readers
     assert {"UsersRegisterFunction", "ArticleCreateFunction", "CommentDeleteFunction"} <= writers
-    assert len(readers) + len(writers) + len(static) == len(tpl.functions())
+    streams = {name for name, _ in tpl.stream_functions()}
+    for name in streams:  # the feed consumer reads followers and writes feed entries: no secret
+        assert sorted(policy_refs(tpl, name)) == [READ, WRITE], name
+    assert len(readers) + len(writers) + len(static) + len(streams) == len(tpl.functions())
 
 
 def test_only_functions_that_handle_tokens_may_read_the_jwt_secret():

@@ -90,8 +90,17 @@ def test_http_api_cors_allows_the_clients_headers_and_methods():
 
 def test_every_route_is_on_the_templates_http_api():
     tpl = load()
+    streams = {name for name, _ in tpl.stream_functions()}
     for name, props in tpl.functions().items():
         for event in props["Events"].values():
+            if name in streams:  # the feed consumer: the table's stream, filtered, partial-batch retries
+                assert event["Type"] == "DynamoDB", name
+                stream = event["Properties"]
+                assert stream["Stream"] == {"Fn::GetAtt": "ConduitTable.StreamArn"}, name
+                assert stream["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
+                assert stream["BisectBatchOnFunctionError"] is True and 0 < stream["MaximumRetryAttempts"] <= 10
+                assert stream["FilterCriteria"]["Filters"], name
+                continue
             assert event["Type"] == "HttpApi", name
             assert event["Properties"]["ApiId"] == {"Ref": "HttpApi"}, name
 

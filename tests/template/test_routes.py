@@ -8,7 +8,15 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from tests.template.helpers import EVENTS_DIR, FUNCTIONS_DIR, event, function_dirs, load, routes_by_dir
+from tests.template.helpers import (
+    EVENTS_DIR,
+    FUNCTIONS_DIR,
+    event,
+    function_dirs,
+    load,
+    routes_by_dir,
+    stream_function_dirs,
+)
 
 REALWORLD_ROUTES = 19
 
@@ -23,7 +31,8 @@ def _import_app(function_dir: str) -> object:
 
 
 def test_there_is_one_function_directory_per_endpoint():
-    assert len(function_dirs()) == len(load().functions()) >= REALWORLD_ROUTES
+    assert len(function_dirs()) + len(stream_function_dirs()) == len(load().functions())
+    assert len(function_dirs()) >= REALWORLD_ROUTES
 
 
 def test_every_template_function_has_exactly_one_http_api_route():
@@ -31,7 +40,8 @@ def test_every_template_function_has_exactly_one_http_api_route():
     per_function: dict[str, int] = {}
     for route in tpl.routes():
         per_function[route.function] = per_function.get(route.function, 0) + 1
-    assert per_function == dict.fromkeys(tpl.functions(), 1)
+    streams = {name for name, _ in tpl.stream_functions()}
+    assert per_function == dict.fromkeys(set(tpl.functions()) - streams, 1)
 
 
 def test_route_keys_are_unique():
@@ -71,7 +81,7 @@ def test_every_function_directory_has_exactly_one_route():
 
 
 def test_every_function_directory_has_an_event_file():
-    assert sorted(p.stem for p in EVENTS_DIR.glob("*.json")) == function_dirs()
+    assert sorted(p.stem for p in EVENTS_DIR.glob("*.json")) == sorted(function_dirs() + stream_function_dirs())
 
 
 @pytest.mark.parametrize("function_dir", function_dirs())

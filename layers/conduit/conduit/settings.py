@@ -28,6 +28,7 @@ class Settings:
     page_limit_max: int
     page_offset_max: int
     feed_max_follows: int
+    feed_mode: str
     write_quota_per_minute: int
     login_failures_per_minute: int
     login_failures_per_ip_per_minute: int
@@ -53,6 +54,8 @@ class Settings:
             page_limit_max=_int("PAGE_LIMIT_MAX", 100),
             page_offset_max=_int("PAGE_OFFSET_MAX", 5000),
             feed_max_follows=_int("FEED_MAX_FOLLOWS", 200),
+            # "read-merge" (default) or "fan-out" (FEED#<viewer> entries kept by functions/feed_fanout)
+            feed_mode=env.get("FEED_MODE", "").strip() or "read-merge",
             write_quota_per_minute=_int("WRITE_QUOTA_PER_MINUTE", 60),
             login_failures_per_minute=_int("LOGIN_FAILURES_PER_MINUTE", 5),
             login_failures_per_ip_per_minute=_int("LOGIN_FAILURES_PER_IP_PER_MINUTE", 20),

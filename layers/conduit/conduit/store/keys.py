@@ -10,6 +10,7 @@
 | slug marker         | SLUG#<slug>        | SLUG                |                                              |
 | comment             | ARTICLE#<aid>      | COMMENT#<id:012>    |                                              |
 | favorite edge       | ARTICLE#<aid>      | FAVBY#<uid>         | ByOwner: FAVBY#<uid> / <aid>                 |
+| feed entry          | FEED#<follower>    | <aid>               | (FEED_MODE=fan-out; written by store/feed.py)|
 | tag of an article   | TAG#<tag>          | ARTICLE#<aid>       |                                              |
 | tag counter         | TAG#<tag>          | META                | TagsByCount: TAGS / tagCount                 |
 | article counter     | COUNTER            | ARTICLES            |                                              |
