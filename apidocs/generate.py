@@ -8,7 +8,11 @@
 - request bodies: the pydantic models of conduit.validation; responses: the TypedDicts of
   conduit.services.views; both turned into JSON Schema by pydantic, under #/components/schemas;
 - what cannot be read off a handler is in OPERATIONS below: its request model, response type, tag,
-  query parameters and the errors its services raise.
+  query parameters and the errors its services raise;
+- conditional reads: every GET the decorator (or conduit.static) answers carries an ETag and answers
+  If-None-Match with a 304;
+- OpenAPI links (`_links`): which response value feeds which later call (an article's slug, a comment's
+  id, a username); tests/fuzz follows them for its stateful scenarios.
 
 `python -m apidocs` writes docs/openapi.json and functions/openapi_json/openapi.json (the copy that
 GET /api/openapi.json serves; byte-identical, and tests/docs fails when either is stale).
@@ -162,6 +166,45 @@ def _operations() -> dict[str, Operation]:
     }
 
 
+def _links() -> dict[str, dict[str, dict[str, str]]]:
+    """Source operationId -> target operationId -> the target's parameters, as runtime expressions.
+
+    OpenAPI links: which value of a success response feeds which later call (the article a create
+    returns is the one to get, edit, favorite, comment on and delete). Clients read them; the
+    stateful schema fuzzing (tests/fuzz) follows them to build whole scenarios."""
+    article = {"slug": "$response.body#/article/slug"}
+    on_article = (
+        "ArticleGetFunction",
+        "ArticleUpdateFunction",
+        "ArticleDeleteFunction",
+        "ArticleFavoriteFunction",
+        "ArticleUnfavoriteFunction",
+        "CommentsListFunction",
+        "CommentCreateFunction",
+    )
+    user = {"username": "$response.body#/user/username"}
+    on_user = (
+        "ProfileGetFunction",
+        "ProfileFollowFunction",
+        "ProfileUnfollowFunction",
+        "AdminUserRoleFunction",
+        "AdminUserSuspendFunction",
+        "AdminUserUnsuspendFunction",
+    )
+    return {
+        "ArticleCreateFunction": dict.fromkeys(on_article, article),
+        "ArticleUpdateFunction": dict.fromkeys(on_article, article),  # the slug follows the title
+        "CommentCreateFunction": {
+            "CommentDeleteFunction": {"slug": "$request.path.slug", "id": "$response.body#/comment/id"},
+            "CommentsListFunction": {"slug": "$request.path.slug"},
+        },
+        "UsersRegisterFunction": dict.fromkeys(on_user, user),
+        "UserUpdateFunction": {"ProfileGetFunction": user},  # the username may have changed
+        "ProfileFollowFunction": {"ProfileUnfollowFunction": {"username": "$response.body#/profile/username"}},
+        "AdminUserSuspendFunction": {"AdminUserUnsuspendFunction": user},
+    }
+
+
 PATH_PARAMETERS: dict[str, tuple[str, dict[str, Any]]] = {
     "username": ("Username of the profile", {"type": "string"}),
     "slug": ("Slug of the article", {"type": "string"}),
@@ -236,12 +279,24 @@ def build() -> dict[str, Any]:
     schema_of = {key: schema for (key, mode), schema in refs.items() if key != "error" and mode == "serialization"}
     request_of = {key: schema for (key, mode), schema in refs.items() if mode == "validation"}
 
+    links = _links()
+    functions = {route.function for route in routes}
+    dangling = sorted(({*links} | {target for targets in links.values() for target in targets}) - functions)
+    if dangling:
+        raise LookupError(f"apidocs.generate._links() names no such function: {', '.join(dangling)}")
+
     paths: dict[str, dict[str, Any]] = {}
     for route in sorted(routes, key=lambda r: (r.path, r.method)):
         module, handler = handlers[route.function]
         name = route.code_dir.name
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(
-            route, module, handler, operations[name], request_of.get(name), schema_of.get(name)
+            route,
+            module,
+            handler,
+            operations[name],
+            request_of.get(name),
+            schema_of.get(name),
+            links.get(route.function),
         )
 
     return {
@@ -265,6 +320,12 @@ def build() -> dict[str, Any]:
             "schemas": definitions.get("$defs", {}),
             "responses": _error_responses(),
             "parameters": _query_parameters(),
+            "headers": {
+                "ETag": {
+                    "description": "Weak validator of the answer; send it back in If-None-Match",
+                    "schema": {"type": "string"},
+                }
+            },
             "securitySchemes": {
                 "Token": {
                     "type": "apiKey",
@@ -284,6 +345,7 @@ def _operation(
     op: Operation,
     request: dict[str, Any] | None,
     response: dict[str, Any] | None,
+    links: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     decorated = hasattr(handler, "endpoint_auth")
     auth = getattr(handler, "endpoint_auth", op.auth)
@@ -295,9 +357,19 @@ def _operation(
         success["content"] = {JSON: {"schema": response}}
     elif op.content:
         success["content"] = {media: {"schema": schema} for media, schema in op.content.items()}
+    if links:
+        success["links"] = {
+            target.removesuffix("Function"): {"operationId": target, "parameters": parameters}
+            for target, parameters in sorted(links.items())
+        }
     responses: dict[str, Any] = {str(status): success}
-    if op.content and op.tag == DOCS:  # conduit.static answers If-None-Match
-        responses["304"] = {"description": "Not Modified: the ETag sent in If-None-Match is current"}
+    # Conditional reads: the `endpoint` decorator puts a weak ETag on every 200 of a GET and answers
+    # If-None-Match with a 304 (conduit.http.caching); conduit.static does the same for the docs.
+    conditional = route.method == "GET" and status == 200 and (decorated or (bool(op.content) and op.tag == DOCS))
+    if conditional:
+        etag = {"ETag": {"$ref": "#/components/headers/ETag"}}
+        success["headers"] = etag
+        responses["304"] = {"description": "Not Modified: the ETag sent in If-None-Match is current", "headers": etag}
     rule = _rule(handler)
     errors = set(op.errors)
     if decorated:  # what the `endpoint` decorator itself answers (GraphQL reports errors its own way)
@@ -325,6 +397,8 @@ def _operation(
     parameters += [{"$ref": f"#/components/parameters/{name}"} for name in op.query]
     if rule is not None and rule.idempotent:
         parameters.append({"$ref": "#/components/parameters/IdempotencyKey"})
+    if conditional:
+        parameters.append({"$ref": "#/components/parameters/IfNoneMatch"})
     if parameters:
         operation["parameters"] = parameters
     if request is not None:
@@ -400,6 +474,13 @@ def _query_parameters() -> dict[str, Any]:
             "required": False,
             "description": "Makes a retried create replay its first answer instead of creating twice",
             "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+        },
+        "IfNoneMatch": {
+            "name": "If-None-Match",
+            "in": "header",
+            "required": False,
+            "description": "ETags of copies the client holds (or `*`): 304 without a body when one is current",
+            "schema": {"type": "string"},
         },
     }
 

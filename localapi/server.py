@@ -135,6 +135,13 @@ def _handler_class(api: LocalApi) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _serve
 
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, QUERY, a made-up verb) goes through the routes too, as at API
+            # Gateway: no route takes it, so the gateway's 404, not http.server's 501 "Unsupported method".
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
+
         def log_message(self, format: str, *args: Any) -> None:
             if os.environ.get("LOCAL_API_ACCESS_LOG"):
                 super().log_message(format, *args)

@@ -35,9 +35,9 @@ def run_once(
     if hasattr(context, "get_remaining_time_in_millis"):
         _config().register_lambda_context(context)  # an in-progress record expires with the invocation
 
-    @idempotent_function(
-        data_keyword_argument="request", persistence_store=_store(route), config=_config(), key_prefix=route
-    )
+    store = _store(route, get_settings().table_name)
+
+    @idempotent_function(data_keyword_argument="request", persistence_store=store, config=_config(), key_prefix=route)
     def once(request: dict[str, str]) -> Any:
         return story()
 
@@ -64,13 +64,15 @@ def _config() -> Any:
 
 
 @lru_cache(maxsize=32)
-def _store(route: str) -> Any:
+def _store(route: str, table_name: str) -> Any:
+    """One persistence layer per route and table: keyed on the table as every other store access reads
+    it from the settings at call time (tests point one process at another table)."""
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
     from conduit.store.client import dynamodb
 
     return DynamoDBPersistenceLayer(
-        table_name=get_settings().table_name,
+        table_name=table_name,
         key_attr="PK",
         sort_key_attr="SK",
         static_pk_value=f"IDEMPOTENCY#{route}",

@@ -70,10 +70,17 @@ def _documented(**keywords: Any) -> Any:
     return Field(json_schema_extra=keywords)
 
 
+# JSON Schema patterns are ECMA-262 regexes, whose \s lacks characters that Python's (str.isspace,
+# str.strip) counts as space: a documented pattern names them too, so it rejects what we reject.
+_SPACE = r"\s\x1c-\x1f\x85"
 Blank = AfterValidator(_not_blank)
-NotBlank = _documented(pattern=r"\S")  # at least one non-space character
+NotBlank = _documented(pattern=f"[^{_SPACE}]")  # at least one non-space character
 Email = Annotated[
-    str, Field(max_length=254), Blank, AfterValidator(_email), _documented(pattern=f"^{EMAIL_PATTERN.pattern}$")
+    str,
+    Field(max_length=254),
+    Blank,
+    AfterValidator(_email),
+    _documented(pattern="^" + EMAIL_PATTERN.pattern.replace(r"\s", _SPACE) + "$"),
 ]
 Username = Annotated[
     str, Field(max_length=32), Blank, AfterValidator(_username), _documented(pattern=f"^{USERNAME_PATTERN.pattern}$")
