@@ -32,7 +32,9 @@ def check(rule: Rule, role: Role | None, subject: str) -> None:
     if role is not None and role not in rule.roles:
         raise Forbidden("admin")
     if rule.write:
-        wait = _hit_quota("write", subject, get_settings().write_quota_per_minute)
+        from conduit.store import quotas
+
+        wait = quotas.hit("write", subject, get_settings().write_quota_per_minute)
         if wait is not None:
             observability.count("RateLimited")
             raise TooManyRequests(wait)
@@ -60,9 +62,3 @@ def _auth_state(uid: str) -> dict[str, Any] | None:
                 _cache.clear()
             _cache[uid] = (now + ttl, state)
     return state
-
-
-def _hit_quota(kind: str, subject: str, limit: int) -> int | None:
-    from conduit.store import quotas
-
-    return quotas.hit(kind, subject, limit)

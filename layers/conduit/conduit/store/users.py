@@ -10,8 +10,6 @@ from conduit.store import transactions as tx
 from conduit.store.client import Item
 from conduit.store.ids import iso_now, new_id
 
-PUBLIC_FIELDS = ("id", "username", "bio", "image")
-
 
 def create(username: str, email: str, password_hash: str) -> Item:
     now = iso_now()
