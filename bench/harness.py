@@ -27,7 +27,7 @@ from bench import motofast
 from bench.instrument import Recorder
 from localapi import template as template_module
 from localapi.events import build_event
-from localapi.runtime import Runtime
+from localapi.inline import InlineRuntime
 
 CREATE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes")
 ENVIRONMENT = {
@@ -66,7 +66,7 @@ class Harness:
         from botocore.config import Config
 
         self.admin = boto3.client("dynamodb", region_name="us-east-1", config=Config(parameter_validation=False))
-        self.runtime = Runtime(self.template)
+        self.runtime = InlineRuntime(self.template)
         self.routes = {route.function: route for route in self.template.routes()}
         (self.table_props,) = self.template.tables().values()
         self.indexes = {

@@ -21,9 +21,10 @@ class EmbeddedDynamoDB:
     `sam local invoke` container can reach it through host.docker.internal). It has no
     authentication: bind it to other interfaces only on a machine and network you trust."""
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int = 0, host: str = "127.0.0.1", middleware: Any = None) -> None:
         self.port = port
         self.host = host
+        self.middleware = middleware  # e.g. localapi.gate.IamGate.wrap: IAM checked before the lock
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -43,7 +44,8 @@ class EmbeddedDynamoDB:
             with lock:
                 return list(app(environ, start_response))
 
-        self._server = make_server(self.host, self.port, serialized, threaded=True)
+        served = self.middleware(serialized) if self.middleware else serialized
+        self._server = make_server(self.host, self.port, served, threaded=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="moto-dynamodb", daemon=True)
         self._thread.start()

@@ -1,74 +1,120 @@
-"""Loads the template's handlers in-process and calls them as Lambda would (event, context)."""
+"""The template's functions run as Lambda runs them: each in its own worker processes (localapi/pool.py)
+with only its own environment (Lambda's variables + Globals + its Environment, intrinsics resolved, plus
+the local overrides), its Timeout and memory setting, Lambda's 6 MB payload limits, and its IAM role
+enforced on its DynamoDB calls (localapi/iam.py, localapi/gate.py).
+
+Code comes from the source tree (functions/<name>/ + layers/<name>/ on the development interpreter) or,
+with `BuiltCode`, from `sam build`-style artifacts only (function dir + layer python/ + the Lambda runtime's
+SDK, on a bare python3.13), as deployed.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import importlib.util
+import json
+import logging
 import os
 import secrets
-import sys
+import threading
 import time
 import uuid
-from dataclasses import dataclass, field
-from types import ModuleType
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from localapi import database
+from localapi import database, iam, instruments
+from localapi.cfn import REGION, Stack
+from localapi.gate import GateServer, IamGate
+from localapi.pool import FunctionPool, FunctionSpec, InvocationError
 from localapi.streams import StreamPoller
-from localapi.template import Route, Template
+from localapi.template import ROOT, Route, Template
 
-LOCAL_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",
-    "AWS_REGION": "us-east-1",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
+log = logging.getLogger("localapi")
+
+MAX_REQUEST_PAYLOAD = 6 * 1024 * 1024  # Lambda: synchronous Invoke request (the whole event JSON)
+MAX_RESPONSE_PAYLOAD = 6 * 1024 * 1024 + 100  # Lambda: synchronous response, as measured on AWS
+INTEGRATION_TIMEOUT_SECONDS = 30.0  # API Gateway HTTP API: the most it waits for an integration
+DEFAULT_CONCURRENCY = 8  # warm environments per function at once on this machine (beyond: requests wait)
+ADMIN_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 
 
-@dataclass
-class LambdaContext:
-    """The attributes of Lambda's context object that handlers and Powertools read."""
+class PayloadTooLarge(Exception):
+    """The event is larger than Lambda's synchronous invocation payload limit."""
 
-    function_name: str
-    memory_limit_in_mb: int = 512
-    timeout_seconds: int = 10
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-    invoked_function_arn: str = ""
-    _deadline: float = field(default_factory=time.monotonic)
 
-    def __post_init__(self) -> None:
-        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:000000000000:function:{self.function_name}"
-        self._deadline = time.monotonic() + self.timeout_seconds
+class IntegrationTimeout(Exception):
+    """The function did not answer within API Gateway's integration timeout."""
 
-    def get_remaining_time_in_millis(self) -> int:
-        return max(int((self._deadline - time.monotonic()) * 1000), 0)
+
+@dataclass(frozen=True)
+class BuiltCode:
+    """Functions from built artifacts: build_dir/<FunctionId>/ and build_dir/<LayerId>/python/, run by
+    `python` (a real 3.13) without site-packages; `runtime_dir` holds the runtime's boto3/botocore."""
+
+    build_dir: Path
+    python: str
+    runtime_dir: Path | None = None
 
 
 class Runtime:
-    """The template's functions, their environment and the database they talk to."""
+    """The template's functions, their environments and the database they talk to."""
 
-    def __init__(self, template: Template, endpoint: str | None = None, table_suffix: str = "") -> None:
+    def __init__(
+        self,
+        template: Template,
+        endpoint: str | None = None,
+        table_suffix: str = "",
+        *,
+        environment: dict[str, str] | None = None,
+        code: BuiltCode | None = None,
+        instrumented: bool = False,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        integration_timeout: float = INTEGRATION_TIMEOUT_SECONDS,
+    ) -> None:
         self.template = template
         self.routes = template.routes()
-        self._embedded: database.EmbeddedDynamoDB | None = None
-        self._modules: dict[str, ModuleType] = {}
-        self.endpoint = endpoint or os.environ.get("DYNAMODB_ENDPOINT") or None
+        self.endpoint = endpoint or None  # None: an embedded moto DynamoDB of its own
         self.table_names = database.local_table_names(template, table_suffix)
+        self.overrides = dict(environment or {})  # like `sam local --env-vars`: applied to every function
+        self.code = code
+        self.instrumented = instrumented
+        self.concurrency = concurrency
+        self.integration_timeout = integration_timeout  # API Gateway's, for requests through the local API
+        self.stack = Stack(template.raw, self.table_names)
+        self.gate = IamGate()
+        self.functions_endpoint = ""  # what the functions' DYNAMODB_ENDPOINT points at (the IAM gate)
+        self.jwt_secret = ""
         self.pollers: list[StreamPoller] = []
+        self._embedded: database.EmbeddedDynamoDB | None = None
+        self._gate_server: GateServer | None = None
+        self._pools: dict[str, FunctionPool] = {}
+        self._pools_lock = threading.Lock()
+        self._secrets = {name: secrets.token_hex(20) for name in template.functions()}
 
-    def start(self, db_port: int = 0) -> Runtime:
-        for key, value in LOCAL_CREDENTIALS.items():
+    # lifecycle -----------------------------------------------------------------------------------
+
+    def start(self, db_port: int = 0, db_host: str = "127.0.0.1") -> Runtime:
+        for key, value in {**ADMIN_CREDENTIALS, "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION}.items():
             os.environ.setdefault(key, value)
+        self._resolve_roles()
         if self.endpoint is None:
-            self._embedded = database.EmbeddedDynamoDB(db_port)
+            self._embedded = database.EmbeddedDynamoDB(db_port, db_host, middleware=self.gate.wrap)
             self.endpoint = self._embedded.start()
+            self.functions_endpoint = self.endpoint
+        else:
+            self._gate_server = GateServer(self.endpoint, self.gate)
+            self.functions_endpoint = self._gate_server.start()
         database.create_tables(self.template, self.endpoint, self.table_names)
-        for layer in self.template.layer_dirs():
-            if str(layer) not in sys.path:
-                sys.path.insert(0, str(layer))
-        self._configure_environment()
+        # A fresh random signing secret per local run unless the developer sets one.
+        self.jwt_secret = self.overrides.get("JWT_SECRET") or os.environ.get("JWT_SECRET") or secrets.token_urlsafe(48)
         self.pollers = [
-            StreamPoller(self.endpoint, self.table_names[table], functools.partial(self.invoke, function))
+            StreamPoller(
+                self.endpoint,
+                self.table_names[table],
+                functools.partial(self.invoke, function, integration_timeout=None),  # an event source mapping
+            )
             for function, table in self.template.stream_functions()
             if table in self.table_names
         ]
@@ -87,23 +133,16 @@ class Runtime:
     def stop(self) -> None:
         for poller in self.pollers:
             poller.stop()
+        with self._pools_lock:
+            pools = list(self._pools.values())
+        for pool in pools:
+            pool.retire()
+        if self._gate_server:
+            self._gate_server.stop()
         if self._embedded:
             self._embedded.stop()
 
-    def _configure_environment(self) -> None:
-        refs = dict(self.table_names)
-        for route in self.routes:
-            for key, value in self.template.environment(route.function, refs).items():
-                if value or not os.environ.get(key):  # an empty template value never hides the developer's
-                    os.environ[key] = value
-        os.environ["DYNAMODB_ENDPOINT"] = self.endpoint or ""
-        # A fresh random signing secret per local run unless the developer sets one.
-        if not os.environ.get("JWT_SECRET"):
-            os.environ["JWT_SECRET"] = secrets.token_urlsafe(48)
-        os.environ.pop("JWT_SECRET_PARAMETER", None)
-        from conduit.settings import get_settings
-
-        get_settings.cache_clear()
+    # configuration -------------------------------------------------------------------------------
 
     def function_names(self) -> list[str]:
         return sorted(self.template.functions())
@@ -114,33 +153,173 @@ class Runtime:
                 return route
         raise KeyError(f"no HttpApi route for {function}")
 
-    def invoke(self, function: str, event: dict[str, Any]) -> dict[str, Any]:
-        props = self.template.functions()[function]
-        globals_fn = self.template.raw.get("Globals", {}).get("Function", {})
-        module = self._module(function)
-        handler_name = props.get("Handler", globals_fn.get("Handler", "app.handler")).rsplit(".", 1)[1]
-        context = LambdaContext(
-            function_name=function,
-            memory_limit_in_mb=int(props.get("MemorySize", globals_fn.get("MemorySize", 512))),
-            timeout_seconds=int(props.get("Timeout", globals_fn.get("Timeout", 10))),
+    def environment_of(self, function: str) -> dict[str, str]:
+        """Exactly the variables the function's process gets."""
+        code_dir = self._code_dir(function)
+        memory = int(self.template.function_setting(function, "MemorySize", 128))
+        logging_config = self.template.function_setting(function, "LoggingConfig", {}) or {}
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LANG": "en_US.UTF-8",
+            "TZ": ":UTC",
+            "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
+            "AWS_LAMBDA_FUNCTION_NAME": function,
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory),
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function}",
+            "AWS_LAMBDA_LOG_STREAM_NAME": f"local/[$LATEST]{function}",
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+            "LAMBDA_TASK_ROOT": str(code_dir),
+            "LAMBDA_RUNTIME_DIR": str(code_dir),
+            "AWS_ACCESS_KEY_ID": iam.access_key(function),
+            "AWS_SECRET_ACCESS_KEY": self._secrets[function],
+            "AWS_SESSION_TOKEN": f"local-session-{function}",
+            "AWS_SAM_LOCAL": "true",  # as `sam local` sets it: no X-Ray daemon here
+        }
+        if logging_config.get("LogFormat") == "JSON":
+            env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+            env["AWS_LAMBDA_LOG_LEVEL"] = str(logging_config.get("ApplicationLogLevel", "INFO"))
+        for key, value in self.template.variables(function).items():
+            resolved = self.stack.resolve(value)
+            if isinstance(resolved, str | int | float | bool):
+                env[key] = str(resolved)
+        env.update(self.overrides)
+        env["DYNAMODB_ENDPOINT"] = self.functions_endpoint
+        env["JWT_SECRET"] = self.jwt_secret
+        env["JWT_SECRET_PARAMETER"] = ""  # no SSM here: the secret comes from JWT_SECRET
+        return env
+
+    def operator_environment(self) -> dict[str, str]:
+        """Variables with which code outside the functions (tests, tools such as tools.grant_role) reaches the
+        same table directly, as an operator's shell would. The functions never see the harness's environment."""
+        return {
+            "TABLE_NAME": next(iter(self.table_names.values()), ""),
+            "DYNAMODB_ENDPOINT": self.endpoint or "",
+            "JWT_SECRET": self.jwt_secret,
+        }
+
+    def configure(self, **variables: str | None) -> None:
+        """Change the local overrides (None removes one), as an UpdateFunctionConfiguration would: every
+        function starts new environments with the new variables."""
+        for key, value in variables.items():
+            if value is None:
+                self.overrides.pop(key, None)
+            else:
+                self.overrides[key] = str(value)
+        self.retire()
+
+    @contextlib.contextmanager
+    def configured(self, **variables: str | int) -> Iterator[None]:
+        saved = {key: self.overrides.get(key) for key in variables}
+        self.configure(**{key: str(value) for key, value in variables.items()})
+        try:
+            yield
+        finally:
+            self.configure(**saved)
+
+    @contextlib.contextmanager
+    def using_table(self, name: str) -> Iterator[None]:
+        """The stack as if deployed with another physical table (a test's own table): the functions' TABLE_NAME
+        and their roles' table ARNs follow it; back afterwards."""
+        (logical,) = self.table_names
+        saved = self.table_names[logical]
+        self._set_table(logical, name)
+        try:
+            yield
+        finally:
+            self._set_table(logical, saved)
+
+    def _set_table(self, logical: str, name: str) -> None:
+        self.table_names[logical] = name
+        self.stack = Stack(self.template.raw, self.table_names)
+        self._resolve_roles()
+        self.retire()
+
+    def _resolve_roles(self) -> None:
+        roles = {iam.access_key(name): role for name, role in iam.roles(self.stack).items()}
+        self.gate.roles_by_key.clear()
+        self.gate.roles_by_key.update(roles)
+
+    def retire(self, functions: list[str] | None = None) -> None:
+        """New environments (and specs) for these functions (all by default) from the next request on."""
+        with self._pools_lock:
+            pools = [p for name, p in self._pools.items() if functions is None or name in functions]
+        for pool in pools:
+            pool.retire(self._spec(pool.spec.name))
+
+    def pool(self, function: str) -> FunctionPool:
+        with self._pools_lock:
+            if function not in self._pools:
+                self._pools[function] = FunctionPool(self._spec(function), self.concurrency)
+            return self._pools[function]
+
+    def _code_dir(self, function: str) -> Path:
+        if self.code:
+            return self.code.build_dir / function
+        return ROOT / self.template.functions()[function]["CodeUri"]
+
+    def _layer_paths(self, function: str) -> tuple[Path, ...]:
+        resources = self.template.resources
+        paths = []
+        for layer in self.template.function_layers(function):
+            if self.code:
+                paths.append(self.code.build_dir / layer / "python")
+            else:
+                paths.append(ROOT / resources[layer]["Properties"]["ContentUri"])
+        return tuple(paths)
+
+    def _spec(self, function: str) -> FunctionSpec:
+        extra = (self.code.runtime_dir,) if self.code and self.code.runtime_dir else ()
+        return FunctionSpec(
+            name=function,
+            code_dir=self._code_dir(function),
+            handler=self.template.handler(function),
+            layer_paths=self._layer_paths(function),
+            environment=self.environment_of(function),
+            memory_mb=int(self.template.function_setting(function, "MemorySize", 128)),
+            timeout_seconds=float(self.template.function_setting(function, "Timeout", 3)),
+            python=self.code.python if self.code else FunctionSpec.python,
+            extra_paths=extra,
+            isolated_site=bool(self.code),
         )
-        return getattr(module, handler_name)(event, context)
 
-    def _module(self, function: str) -> ModuleType:
-        if function not in self._modules:
-            props = self.template.functions()[function]
-            globals_fn = self.template.raw.get("Globals", {}).get("Function", {})
-            module_name = props.get("Handler", globals_fn.get("Handler", "app.handler")).rsplit(".", 1)[0]
-            path = self.template_path(props["CodeUri"]) / f"{module_name.replace('.', '/')}.py"
-            spec = importlib.util.spec_from_file_location(f"functions.{function}", path)
-            assert spec and spec.loader
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            self._modules[function] = module
-        return self._modules[function]
+    # invocation ----------------------------------------------------------------------------------
 
-    @staticmethod
-    def template_path(code_uri: str) -> Any:
-        from localapi.template import ROOT
-
-        return ROOT / code_uri
+    def invoke(
+        self, function: str, event: dict[str, Any], integration_timeout: float | None = INTEGRATION_TIMEOUT_SECONDS
+    ) -> Any:
+        """A synchronous Invoke of the function (as API Gateway and `sam local invoke` make it): its
+        parsed response; InvocationError, PayloadTooLarge or IntegrationTimeout as Lambda/API Gateway fail.
+        `integration_timeout` is API Gateway's (None for an event source mapping or a direct invoke)."""
+        event_json = json.dumps(event, ensure_ascii=False)
+        if len(event_json.encode("utf-8")) > MAX_REQUEST_PAYLOAD:
+            raise PayloadTooLarge(f"Request must be smaller than {MAX_REQUEST_PAYLOAD} bytes for the Invoke operation")
+        pool = self.pool(function)
+        timeout = pool.spec.timeout_seconds
+        received = time.monotonic()
+        gateway_deadline = received + integration_timeout if integration_timeout else float("inf")
+        worker = pool.acquire(self.instrumented)  # INIT of a new environment has its own limit (10 s)
+        function_deadline = time.monotonic() + timeout
+        healthy = False
+        try:
+            context = pool.invocation_context(str(uuid.uuid4()), function_deadline)
+            answer = worker.invoke(event_json, context, min(function_deadline, gateway_deadline), instruments.current())
+            healthy = True
+        except TimeoutError:
+            if gateway_deadline < function_deadline and time.monotonic() >= gateway_deadline:
+                raise IntegrationTimeout(function) from None
+            log.warning("%s: Task timed out after %.2f seconds", function, timeout)
+            raise InvocationError("Sandbox.Timedout", f"Task timed out after {timeout:.2f} seconds") from None
+        except InvocationError as error:
+            healthy = error.error_type not in ("Runtime.ExitError",)
+            log.warning("%s failed: %s %s", function, error.error_type, error.message)
+            raise
+        finally:
+            pool.release(worker, healthy)
+        if len(answer.encode("utf-8")) > MAX_RESPONSE_PAYLOAD:
+            raise InvocationError(
+                "Function.ResponseSizeTooLarge",
+                f"Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_PAYLOAD} bytes).",
+            )
+        return json.loads(answer)

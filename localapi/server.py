@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 from localapi.cors import Cors
 from localapi.events import build_event
-from localapi.runtime import Runtime
+from localapi.pool import InvocationError
+from localapi.runtime import IntegrationTimeout, PayloadTooLarge, Runtime
 from localapi.template import Route
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024  # API Gateway's request payload limit
@@ -85,12 +86,23 @@ class LocalApi:
             source_ip=source_ip,
             path_params=params,
         )
+        # What API Gateway answers when the integration fails (HTTP API, payload format 2.0).
         try:
-            result = self.runtime.invoke(route.function, event)
-        except Exception:
-            log.exception("handler %s raised", route.function)
+            result = self.runtime.invoke(route.function, event, self.runtime.integration_timeout)
+        except PayloadTooLarge:
+            return _gateway_error(413, "Request Entity Too Large", cors)
+        except IntegrationTimeout:
+            return _gateway_error(503, "Service Unavailable", cors)
+        except InvocationError:  # unhandled error, timeout, INIT failure, response too large (logged by the runtime)
             return _gateway_error(500, "Internal Server Error", cors)
-        return _from_lambda(result, cors)
+        except Exception:  # the local runtime itself failed: still an answer, as the gateway would give one
+            log.exception("invoking %s failed", route.function)
+            return _gateway_error(500, "Internal Server Error", cors)
+        try:
+            return _from_lambda(result, cors)
+        except (TypeError, ValueError):  # a malformed Lambda response
+            log.warning("%s returned a malformed response", route.function)
+            return _gateway_error(500, "Internal Server Error", cors)
 
 
 def _gateway_error(status: int, message: str, cors: dict[str, str]) -> tuple[int, dict[str, str], bytes, list[str]]:

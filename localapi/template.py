@@ -114,6 +114,21 @@ class Template:
             if resource.get("Type") == "AWS::DynamoDB::Table"
         }
 
+    def function_globals(self) -> dict[str, Any]:
+        return self.raw.get("Globals", {}).get("Function", {})
+
+    def handler(self, function: str) -> str:
+        return self.functions()[function].get("Handler", self.function_globals().get("Handler", "app.handler"))
+
+    def function_setting(self, function: str, key: str, default: Any) -> Any:
+        """A function property, else its Globals value, else `default` (MemorySize, Timeout, ...)."""
+        return self.functions()[function].get(key, self.function_globals().get(key, default))
+
+    def function_layers(self, function: str) -> list[str]:
+        """Logical ids of the function's layers (Globals or its own Layers: [!Ref X])."""
+        layers = self.function_setting(function, "Layers", [])
+        return [layer["Ref"] for layer in layers if isinstance(layer, dict) and "Ref" in layer]
+
     def layer_dirs(self) -> list[Path]:
         return [
             ROOT / resource["Properties"]["ContentUri"]
@@ -121,13 +136,17 @@ class Template:
             if resource.get("Type") == "AWS::Serverless::LayerVersion"
         ]
 
+    def variables(self, function: str) -> dict[str, Any]:
+        """Globals + function Environment Variables, unresolved (the function's own win)."""
+        merged: dict[str, Any] = {}
+        for source in (self.function_globals(), self.functions().get(function, {})):
+            merged.update((source.get("Environment") or {}).get("Variables") or {})
+        return merged
+
     def environment(self, function: str, refs: dict[str, str]) -> dict[str, str]:
         """Globals + function variables, with !Ref resolved from `refs` (unknown refs are dropped)."""
-        merged: dict[str, Any] = {}
-        for source in (self.raw.get("Globals", {}).get("Function", {}), self.functions().get(function, {})):
-            merged.update((source.get("Environment") or {}).get("Variables") or {})
         env = {}
-        for key, value in merged.items():
+        for key, value in self.variables(function).items():
             if isinstance(value, dict) and "Ref" in value:
                 if value["Ref"] in refs:
                     env[key] = refs[value["Ref"]]

@@ -11,26 +11,43 @@ from typing import Any
 import pytest
 import requests
 
-# Cheap password hashing in tests; production costs are the Settings defaults (see tests/unit).
-os.environ.setdefault("ARGON2_TIME_COST", "1")
-os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
-# Rate limits out of the way (tests/api/test_security.py lowers them where it tests them), and
-# role/suspension changes visible at once.
-os.environ.setdefault("WRITE_QUOTA_PER_MINUTE", "1000000")
-os.environ.setdefault("LOGIN_FAILURES_PER_MINUTE", "1000000")
-os.environ.setdefault("LOGIN_FAILURES_PER_IP_PER_MINUTE", "1000000")
-os.environ.setdefault("AUTH_CACHE_SECONDS", "0")
-os.environ.setdefault("TAGS_CACHE_SECONDS", "0")  # tests/api/test_caching.py turns it on where it tests it
-
 from localapi import template
 from localapi.runtime import Runtime
 from localapi.server import LocalApi
+
+# The functions' environment in tests (applied to every function, like `sam local --env-vars`): cheap
+# password hashing (production costs are the Settings defaults, see tests/unit), rate limits out of the
+# way (tests/api/test_security.py lowers them where it tests them with runtime.configured), role and
+# suspension changes visible at once, no tags cache (tests/api/test_caching.py turns it on).
+FUNCTION_ENVIRONMENT = {
+    "ARGON2_TIME_COST": "1",
+    "ARGON2_MEMORY_KIB": "1024",
+    "WRITE_QUOTA_PER_MINUTE": "1000000",
+    "LOGIN_FAILURES_PER_MINUTE": "1000000",
+    "LOGIN_FAILURES_PER_IP_PER_MINUTE": "1000000",
+    "AUTH_CACHE_SECONDS": "0",
+    "TAGS_CACHE_SECONDS": "0",
+}
+# The same for code the tests run in this process (tools, unit tests of the layer). Set before the layer's
+# settings are first read.
+for _name, _value in FUNCTION_ENVIRONMENT.items():
+    os.environ.setdefault(_name, _value)
 
 
 @pytest.fixture(scope="session")
 def runtime() -> Iterator[Runtime]:
     suffix = f"-test-{uuid.uuid4().hex[:8]}"
-    started = Runtime(template.load(), endpoint=os.environ.get("DYNAMODB_ENDPOINT"), table_suffix=suffix).start()
+    started = Runtime(
+        template.load(),
+        endpoint=os.environ.get("DYNAMODB_ENDPOINT"),
+        table_suffix=suffix,
+        environment=FUNCTION_ENVIRONMENT,
+        instrumented=True,  # tests/reliability/faults.py injects faults into the functions' DynamoDB calls
+    ).start()
+    os.environ.update(started.operator_environment())  # this process's own store calls (tools, helpers)
+    from conduit.settings import get_settings
+
+    get_settings.cache_clear()
     yield started
     started.stop()
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from conduit.services import tags as tag_service
-from conduit.settings import get_settings
-from conduit.store.client import dynamodb
+from tests.reliability.faults import Recorder
 
 
 def test_get_has_a_weak_etag_and_304_when_it_matches(client, make_user, make_article):
@@ -56,42 +56,29 @@ def test_writes_and_errors_are_never_cached(client, make_user):
 
 
 @pytest.fixture
-def tags_cache(monkeypatch):
-    monkeypatch.setenv("TAGS_CACHE_SECONDS", "30")
-    get_settings.cache_clear()
-    tag_service.forget()
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    tag_service.forget()
+def tags_cache(runtime):
+    with runtime.configured(TAGS_CACHE_SECONDS=30):  # new environments: each starts with an empty cache
+        yield
 
 
-def _count_queries():
-    calls: list[str] = []
-
-    def record(params, **kwargs):
-        calls.append(params.get("IndexName", ""))
-
-    dynamodb().meta.events.register("provide-client-params.dynamodb.Query", record)
-    return calls, lambda: dynamodb().meta.events.unregister("provide-client-params.dynamodb.Query", record)
+def _tags_queries(recorder: Recorder) -> int:
+    return sum(1 for op, request in recorder.requests if op == "Query" and request.get("IndexName") == "TagsByCount")
 
 
 def test_tags_are_served_from_the_container_cache(client, make_user, make_article, tags_cache):
-    calls, stop = _count_queries()
-    try:
+    with Recorder() as recorder:
         first = client.get("/tags").json()["tags"]
         for _ in range(5):
             assert client.get("/tags").json()["tags"] == first
-    finally:
-        stop()
-    assert calls.count("TagsByCount") == 1
+    assert _tags_queries(recorder) == 1
 
 
-def test_tags_cache_expires(client, make_user, make_article, tags_cache, monkeypatch):
+def test_tags_cache_expires(client, runtime, make_user, make_article):
     author = make_user("ttl")
-    client.get("/tags")
-    make_article(author["token"], tags=["cachedtag-zz9"])
-    assert "cachedtag-zz9" not in client.get("/tags").json()["tags"]  # within the TTL: the cached list
-    real = tag_service.time.monotonic
-    monkeypatch.setattr(tag_service.time, "monotonic", lambda: real() + 31)
-    assert "cachedtag-zz9" in client.get("/tags").json()["tags"]
+    with runtime.configured(TAGS_CACHE_SECONDS=3):
+        make_article(author["token"])  # both functions warm before the TTL starts
+        client.get("/tags")
+        make_article(author["token"], tags=["cachedtag-zz9"])
+        assert "cachedtag-zz9" not in client.get("/tags").json()["tags"]  # within the TTL: the cached list
+        time.sleep(3.2)
+        assert "cachedtag-zz9" in client.get("/tags").json()["tags"]

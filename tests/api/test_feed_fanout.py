@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from conduit.settings import get_settings
 from tests.api.helpers import article_id, partition, stored_user, user_id
 from tests.api.test_lists import LIST_ITEM_KEYS, listing, slugs
+from tests.reliability.faults import Fault
 
 
 @pytest.fixture
-def fan_out(monkeypatch, runtime):
+def fan_out(runtime):
     runtime.drain_streams()  # whatever earlier tests left in the stream
-    monkeypatch.setenv("FEED_MODE", "fan-out")
-    get_settings.cache_clear()
-    yield runtime
-    monkeypatch.undo()
-    get_settings.cache_clear()
+    with runtime.configured(FEED_MODE="fan-out"):
+        yield runtime
 
 
 def feed(client, token, **query):
@@ -123,16 +120,12 @@ def test_replayed_batches_are_harmless_and_counts_exact(client, make_user, make_
             assert feed_count(fan_out, reader["token"]) == 0
 
 
-def test_the_first_failing_record_is_reported_for_retry(fan_out, monkeypatch):
-    from conduit.store import feed as feed_store
-
-    def broken(*_):
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(feed_store, "on_article_created", broken)
+def test_the_first_failing_record_is_reported_for_retry(fan_out):
     records = [
         _record("INSERT", {"PK": "ARTICLE#a1", "SK": "ARTICLE"}, {"authorId": "u1"}, 7),
         _record("INSERT", {"PK": "ARTICLE#a2", "SK": "ARTICLE"}, {"authorId": "u1"}, 8),
     ]
-    answer = fan_out.invoke("FeedFanoutFunction", {"Records": records})
+    with Fault("internal", at=1) as fault:  # the first record's first DynamoDB call fails
+        answer = fan_out.invoke("FeedFanoutFunction", {"Records": records})
+    assert fault.fired
     assert answer == {"batchItemFailures": [{"itemIdentifier": "7"}]}

@@ -84,14 +84,13 @@ def own_table(runtime: Any, label: str) -> Iterator[str]:
     name = f"{runtime.table_names[logical]}-{label}-{uuid.uuid4().hex[:6]}"
     database.create_tables(runtime.template, runtime.endpoint, {logical: name})
     saved = os.environ.get("TABLE_NAME")
-    os.environ["TABLE_NAME"] = name
-    get_settings.cache_clear()
     try:
-        yield name
+        with runtime.using_table(name):
+            os.environ["TABLE_NAME"] = name  # this process's own store calls follow the functions
+            get_settings.cache_clear()
+            yield name
     finally:
-        if saved is None:
-            os.environ.pop("TABLE_NAME", None)
-        else:
+        if saved is not None:
             os.environ["TABLE_NAME"] = saved
         get_settings.cache_clear()
         database.client(runtime.endpoint).delete_table(TableName=name)

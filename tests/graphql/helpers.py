@@ -77,23 +77,12 @@ def user_id(token: str) -> str:
 
 @contextmanager
 def dynamodb_calls() -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    """Every DynamoDB call the process makes inside the block, as (operation, parameters).
+    """Every DynamoDB call the functions make inside the block, as (operation, request parameters):
+    a recorder armed on the workers' botocore hooks (tests/reliability/faults.py)."""
+    from tests.reliability.faults import Recorder
 
-    The local API runs the handlers in this process, on the layer's one client, so a botocore
-    event hook on that client sees exactly the calls a Lambda invocation would make."""
-    from conduit.store.client import dynamodb
-
-    calls: list[tuple[str, dict[str, Any]]] = []
-
-    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
-        calls.append((model.name, params))
-
-    events = dynamodb().meta.events
-    events.register("provide-client-params.dynamodb.*", record)
-    try:
-        yield calls
-    finally:
-        events.unregister("provide-client-params.dynamodb.*", record)
+    with Recorder() as recorder:
+        yield recorder.requests
 
 
 def count(calls: list[tuple[str, dict[str, Any]]], operation: str) -> int:

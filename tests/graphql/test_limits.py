@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.graphql.helpers import assert_code, data, gql
+from tests.reliability.faults import Fault
 
 INTROSPECTION = "{ __schema { queryType { name } } }"
 
@@ -73,24 +74,25 @@ def test_syntax_errors_and_unknown_fields(client):
     assert_code(bad_variable, "BAD_USER_INPUT")
 
 
-def test_introspection_is_on_by_default_and_off_per_stage(client, monkeypatch):
+def test_introspection_is_on_by_default_and_off_per_stage(client, runtime):
     assert data(gql(client, INTROSPECTION)) == {"__schema": {"queryType": {"name": "Query"}}}
-    monkeypatch.setenv("GRAPHQL_INTROSPECTION", "false")
-    answer = gql(client, INTROSPECTION)
+    with runtime.configured(GRAPHQL_INTROSPECTION="false"):
+        answer = gql(client, INTROSPECTION)
+        typename = gql(client, "{ __typename }")
     assert answer.get("data") is None and answer["errors"]
     for error in answer["errors"]:
         assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         assert "introspection has been disabled" in error["message"]
-    assert data(gql(client, "{ __typename }")) == {"__typename": "Query"}, "__typename is not introspection"
+    assert data(typename) == {"__typename": "Query"}, "__typename is not introspection"
 
 
-def test_graphiql_page_on_by_default_and_off_per_stage(client, monkeypatch):
+def test_graphiql_page_on_by_default_and_off_per_stage(client, runtime):
     page = client.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert "GraphiQL" in page.text
-    monkeypatch.setenv("GRAPHIQL_ENABLED", "false")
-    off = client.get("/graphql", headers={"Accept": "text/html"})
+    with runtime.configured(GRAPHIQL_ENABLED="false"):
+        off = client.get("/graphql", headers={"Accept": "text/html"})
     assert off.status_code == 404
     assert off.json() == {"errors": [{"message": "Not Found", "extensions": {"code": "NOT_FOUND"}}]}
 
@@ -103,14 +105,9 @@ def test_get_runs_queries_but_never_mutations(client):
     assert mutation.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
-def test_unexpected_errors_are_masked(client, monkeypatch):
-    from conduit.services import tags
-
-    def broken() -> list[str]:
-        raise RuntimeError("secret detail of the failure")
-
-    monkeypatch.setattr(tags, "popular", broken)
-    response = client.post("/graphql", json={"query": "{ tags __typename }"})
+def test_unexpected_errors_are_masked(client):
+    with Fault("validation", at=1, operation="Query"):  # an error the code does not expect, with a detail
+        response = client.post("/graphql", json={"query": "{ tags __typename }"})
     assert response.status_code == 200
     assert "secret detail" not in response.text
     answer = response.json()
@@ -161,18 +158,13 @@ def test_responses_carry_the_api_headers(client, make_user):
     assert response.headers["access-control-allow-origin"] == "*"
 
 
-def test_unavailable_and_rate_limited_carry_retry_after(client, monkeypatch):
-    from conduit import errors
-    from conduit.services import tags
-
-    for raised, code, retry in (
-        (errors.ServiceUnavailable(), "UNAVAILABLE", 1),
-        (errors.TooManyRequests(30), "RATE_LIMITED", 30),
-    ):
-
-        def refuse(raised: errors.ApiError = raised) -> list[str]:
-            raise raised
-
-        monkeypatch.setattr(tags, "popular", refuse)
-        error = assert_code(gql(client, "{ tags }"), code, raised.errors)
-        assert error["extensions"]["retryAfter"] == retry
+def test_unavailable_and_rate_limited_carry_retry_after(client, runtime, make_user):
+    with Fault("throttling", at=1, operation="Query"):
+        error = assert_code(gql(client, "{ tags }"), "UNAVAILABLE")
+    assert error["extensions"]["retryAfter"] == 1
+    follower, followed = make_user("rlf"), make_user("rlt")
+    follow = f'mutation {{ follow(username: "{followed["username"]}") {{ following }} }}'
+    with runtime.configured(WRITE_QUOTA_PER_MINUTE=1):
+        assert data(gql(client, follow, token=follower["token"])) == {"follow": {"following": True}}
+        error = assert_code(gql(client, follow, token=follower["token"]), "RATE_LIMITED")
+    assert 1 <= error["extensions"]["retryAfter"] <= 60

@@ -40,10 +40,12 @@ def table(runtime: Any) -> Iterator[tuple[str, str]]:
     database.create_tables(runtime.template, runtime.endpoint, {logical: name})
     env = {**RELIABILITY_ENV, "TABLE_NAME": name}
     saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
+    os.environ.update(env)  # this process's own store calls (tools) follow the functions
     get_settings.cache_clear()
     try:
-        yield runtime.endpoint, name
+        with runtime.using_table(name), runtime.configured(**RELIABILITY_ENV):
+            get_settings.cache_clear()
+            yield runtime.endpoint, name
     finally:
         for key, value in saved.items():
             if value is None:

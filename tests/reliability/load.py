@@ -23,7 +23,6 @@ is 1 when there was any error, else 0.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import threading
@@ -263,8 +262,9 @@ def seed(base: str, workers: int, rng: random.Random) -> tuple[list[dict[str, st
     return users, {"authors": [a["username"] for a in authors], "slugs": slugs}
 
 
-def run(base: str, seconds: float, workers: int = 8, seed_value: int = 1) -> Result:
-    """Seed, then load `base` (…/api) for `seconds` with `workers` threads; returns the measurements."""
+def run(base: str, seconds: float, workers: int = 8, seed_value: int = 1, max_requests: int | None = None) -> Result:
+    """Seed, then load `base` (…/api) for `seconds` (or until `max_requests` were sent) with `workers`
+    threads; returns the measurements."""
     host = urlsplit(base).hostname or ""
     if host not in LOOPBACK:
         raise ValueError(f"refusing to load {host!r}: only loopback addresses (127.0.0.1, localhost, ::1)")
@@ -276,7 +276,7 @@ def run(base: str, seconds: float, workers: int = 8, seed_value: int = 1) -> Res
     started = time.monotonic()
 
     def loop(worker: Worker) -> None:
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and (max_requests is None or result.requests < max_requests):
             worker.step()
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -287,25 +287,21 @@ def run(base: str, seconds: float, workers: int = 8, seed_value: int = 1) -> Res
 
 def _in_process_api() -> tuple[str, Callable[[], None]]:
     """Start the local API on a fresh embedded DynamoDB in this process; returns (base, stop)."""
-    for name, value in (
-        ("ARGON2_TIME_COST", "1"),
-        ("ARGON2_MEMORY_KIB", "1024"),
-        ("WRITE_QUOTA_PER_MINUTE", "1000000"),
-        ("LOGIN_FAILURES_PER_MINUTE", "1000000"),
-        ("POWERTOOLS_METRICS_DISABLED", "true"),
-    ):
-        os.environ.setdefault(name, value)
-    import logging
 
     from localapi import template
     from localapi.runtime import Runtime
     from localapi.server import LocalApi
 
-    runtime = Runtime(template.load(), table_suffix=f"-load-{uuid.uuid4().hex[:6]}").start()
-    from conduit import observability
-
-    observability.logger()  # configure the request logger now, then keep it to warnings and errors
-    logging.getLogger(observability.logger().name).setLevel(logging.WARNING)
+    environment = {
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_KIB": "1024",
+        "WRITE_QUOTA_PER_MINUTE": "1000000",
+        "LOGIN_FAILURES_PER_MINUTE": "1000000",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "LOG_LEVEL": "WARNING",  # the functions' request logs would drown the report
+    }
+    runtime = Runtime(template.load(), table_suffix=f"-load-{uuid.uuid4().hex[:6]}", environment=environment)
+    runtime.start()
     api = LocalApi(runtime, port=0).start_in_thread()
 
     def stop() -> None:

@@ -173,27 +173,40 @@ def test_retries_exhausted_give_a_clean_503_and_nothing_written(api, violations)
     assert api.ok("POST", f"/articles/{slug}/favorite", token=reader["token"])["article"]["favoritesCount"] == 1
 
 
-def test_the_conflict_fault_is_a_real_transaction_cancellation(api):
-    """The injected TransactionConflict goes through botocore's real error path (modelled exception)."""
+def test_the_conflict_fault_is_a_real_transaction_cancellation():
+    """The injected TransactionConflict goes through botocore's real error path (modelled exception):
+    a client here carries the same 'before-call' outcome the workers' hooks give (localapi/worker.py)."""
+    import botocore.session
     from botocore.exceptions import ClientError
 
-    from conduit.store.client import dynamodb, table_name
+    from localapi.worker import before_call_outcome
 
-    with Fault("conflict", 1):
-        try:
-            dynamodb().transact_write_items(
-                TransactItems=[
-                    {
-                        "ConditionCheck": {
-                            "TableName": table_name(),
-                            "Key": {"PK": {"S": "X"}, "SK": {"S": "Y"}},
-                            "ConditionExpression": "attribute_exists(PK)",
-                        }
+    client = botocore.session.get_session().create_client(  # nothing is sent: the hook answers first
+        "dynamodb", region_name="us-east-1", endpoint_url="http://127.0.0.1:9"
+    )
+    fault = Fault("conflict", 1)
+
+    def hook(model, params, **_):
+        body = params.get("body") or b"{}"
+        return before_call_outcome(
+            fault.answer({"name": "before-call", "operation": model.name, "body": body.decode()})
+        )
+
+    client.meta.events.register("before-call.dynamodb", hook)
+    with pytest.raises(ClientError) as raised:
+        client.transact_write_items(
+            TransactItems=[
+                {
+                    "ConditionCheck": {
+                        "TableName": "any",
+                        "Key": {"PK": {"S": "X"}, "SK": {"S": "Y"}},
+                        "ConditionExpression": "attribute_exists(PK)",
                     }
-                ]
-            )
-        except ClientError as error:
-            caught = error.response
+                }
+            ]
+        )
+    caught = raised.value.response
+    assert fault.fired
     assert caught["Error"]["Code"] == "TransactionCanceledException"
     assert [r["Code"] for r in caught["CancellationReasons"]] == ["TransactionConflict"]
     assert json.dumps(caught)  # plain data, as botocore parses it

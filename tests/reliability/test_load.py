@@ -8,12 +8,13 @@ import pytest
 from tests.reliability import load
 
 
-def test_ten_seconds_of_mixed_load_without_a_single_error(local_api, api, assert_consistent):
-    result = load.run(f"{local_api.url}/api", seconds=10, workers=8)
+def test_mixed_load_without_a_single_error(local_api, api, assert_consistent):
+    # A count of requests, not a rate: throughput is the bench's business (bench/), not a test's.
+    result = load.run(f"{local_api.url}/api", seconds=180, workers=8, max_requests=150)
     print("\n" + result.report())
     assert result.errors == [], result.report()
     assert result.server_errors == 0
-    assert result.requests >= 100, result.report()
+    assert result.requests >= 150, result.report()
     assert {"list", "list by tag", "article", "feed", "profile", "tags", "comments", "login", "favorite"} <= set(
         result.latencies
     ), result.report()
