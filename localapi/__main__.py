@@ -40,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="serve built artifacts (sam build layout: <FunctionId>/, <LayerId>/python/) instead of the sources",
     )
+    serve.add_argument(
+        "--no-reload",
+        action="store_true",
+        help="keep running the code loaded first (by default a changed file "
+        "under functions/ or layers/ takes effect on the next request of the functions using it)",
+    )
     serve.add_argument("--python", default="python3.13", help="interpreter for --build-dir (a real 3.13)")
     serve.add_argument("--runtime-dir", type=Path, help="with --build-dir: the Lambda runtime's boto3/botocore")
     invoke = commands.add_parser("invoke", help="run one function with an event file and print its response")
@@ -84,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         api = LocalApi(runtime, args.host, args.port)
         runtime.start_stream_pollers()  # the feed fan-out consumer, as the stream's event source would
+        if not args.no_reload:
+            runtime.watch_code()
         if args.seed:
             tokens = seed(api)
             print(f"demo data loaded: users {', '.join(tokens)} (password: password123; ada is admin, grace moderator)")

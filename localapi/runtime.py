@@ -28,6 +28,7 @@ from localapi import database, iam, instruments
 from localapi.cfn import REGION, Stack
 from localapi.gate import GateServer, IamGate
 from localapi.pool import FunctionPool, FunctionSpec, InvocationError
+from localapi.reload import CodeWatcher
 from localapi.streams import StreamPoller
 from localapi.template import ROOT, Route, Template
 
@@ -89,6 +90,7 @@ class Runtime:
         self.pollers: list[StreamPoller] = []
         self._embedded: database.EmbeddedDynamoDB | None = None
         self._gate_server: GateServer | None = None
+        self._watcher: CodeWatcher | None = None
         self._pools: dict[str, FunctionPool] = {}
         self._pools_lock = threading.Lock()
         self._secrets = {name: secrets.token_hex(20) for name in template.functions()}
@@ -130,7 +132,25 @@ class Runtime:
         """Deliver every pending stream record now (in template order); returns how many."""
         return sum(poller.drain() for poller in self.pollers)
 
+    def watch_code(self, interval: float = 0.5) -> Runtime:
+        """Reload a function when its code or a layer it uses changes (source mode only, as `sam local`
+        reads the code again on every invocation)."""
+        if self.code is None:
+            sources = {name: (self._code_dir(name), *self._layer_paths(name)) for name in self.template.functions()}
+            self._watcher = CodeWatcher(sources, self._reload, interval).start()
+        return self
+
+    def _reload(self, functions: list[str], changed: list[Path]) -> None:
+        shown = ", ".join(
+            str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path) for path in changed[:3]
+        )
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        log.info("reloaded %s (%s%s changed)", ", ".join(functions), shown, more)
+        self.retire(functions)
+
     def stop(self) -> None:
+        if self._watcher:
+            self._watcher.stop()
         for poller in self.pollers:
             poller.stop()
         with self._pools_lock:
