@@ -1,4 +1,4 @@
-"""What the docs tests read: the committed document, the generator, and the RealWorld spec beside the repo."""
+"""What the docs tests read: the committed document, the generator, and the pinned RealWorld spec 2.0.0."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 from apidocs import generate
+from conformance import suites
 
 ROOT = generate.ROOT
 DOCUMENT = ROOT / "docs" / "openapi.json"
 SERVED_COPY = ROOT / "functions" / "openapi_json" / "openapi.json"
-REALWORLD_SPEC = ROOT.parent / "shared" / "realworld" / "v2" / "openapi.yml"
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 
@@ -24,9 +24,12 @@ def committed() -> dict[str, Any]:
 
 @cache
 def realworld() -> dict[str, Any]:
-    if not REALWORLD_SPEC.is_file():
-        pytest.fail(f"RealWorld spec not found at {REALWORLD_SPEC} (the shared/ folder beside the repo)")
-    return yaml.safe_load(REALWORLD_SPEC.read_text(encoding="utf-8"))
+    """The suite's openapi.yml, from ../shared/realworld or the pinned download (conformance/suites.py)."""
+    try:
+        spec = suites.locate("v2") / "openapi.yml"
+    except suites.SuiteError as error:
+        pytest.fail(f"RealWorld spec 2.0.0 unavailable: {error}")
+    return yaml.safe_load(spec.read_text(encoding="utf-8"))
 
 
 def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:

@@ -96,14 +96,36 @@ def test_test_job_has_the_toolchains_make_test_needs():
     assert str(java["java-version"]) == "17"
 
 
-def test_realworld_suites_are_a_sibling_checkout_named_by_realworld_dir():
-    workflow = _workflow()
-    assert workflow["env"]["REALWORLD_DIR"] == "${{ github.workspace }}/shared/realworld"
-    for name in ("test", "deploy-dev"):
-        job = _job(name)
-        paths = [w.get("path") for w in _uses(job, "actions/checkout")]
-        assert paths == ["main", "shared"], name
-        assert job["defaults"]["run"]["working-directory"] == "main", name
+def test_every_job_checks_out_this_repository_alone_at_the_workspace_root():
+    text = WORKFLOW.read_text(encoding="utf-8")
+    for gone in ("REALWORLD_SUITES_REPO", "REALWORLD_SUITES_REF", "REALWORLD_SUITES_TOKEN", "REALWORLD_DIR", "shared/"):
+        assert gone not in text, f"the suites need no other repository or variable ({gone})"
+    for name, job in _workflow()["jobs"].items():
+        assert _uses(job, "actions/checkout") == [{}], name
+        assert "defaults" not in job, f"{name}: commands run at the repository root"
+        assert not any("working-directory" in step for step in job["steps"]), name
+
+
+def test_workflow_file_references_exist_in_the_repository():
+    text = WORKFLOW.read_text(encoding="utf-8")
+    patterns = [p for args in re.findall(r"hashFiles\(([^)]*)\)", text) for p in re.findall(r"'([^']+)'", args)]
+    [python] = _uses(_job("test"), "actions/setup-python")
+    patterns += python["cache-dependency-path"].split()
+    assert "conformance/package-lock.json" in patterns
+    for pattern in patterns:
+        assert list(ROOT.glob(pattern)), f"{pattern} matches no file"
+
+
+def test_conformance_tools_and_suite_files_are_cached_on_their_lock_and_manifest():
+    key = "hashFiles('conformance/package-lock.json', 'conformance/suites.json')"
+    for name, before in (("test", "make test"), ("deploy-dev", 'bash conformance/run-v2.sh "$API_URL"')):
+        steps = _job(name)["steps"]
+        [cache] = [i for i, step in enumerate(steps) if step.get("with", {}).get("path") == ".cache"]
+        assert steps[cache]["uses"].split("@")[0] == "actions/cache", name
+        assert key in steps[cache]["with"]["key"], name
+        [run] = [i for i, step in enumerate(steps) if step.get("run") == before]
+        assert cache < run, f"{name}: the cache is restored before {before}"
+    assert ".cache/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
 def test_no_long_lived_aws_keys_anywhere():
@@ -151,7 +173,7 @@ def test_deploy_jobs_build_deploy_their_samconfig_env_and_smoke_test_the_api_url
         assert "OutputKey=='ApiUrl'" in described[0], name
         smoke = [c for c in runs if c.startswith("bash scripts/smoke")]
         assert smoke, name
-    assert any("run-v2.sh" in c for c in _runs(_job("deploy-dev"))), "dev runs the RealWorld suite"
+    assert 'bash conformance/run-v2.sh "$API_URL"' in _runs(_job("deploy-dev")), "dev runs the RealWorld suite"
     assert not any("run-v2.sh" in c for c in _runs(_job("deploy-prod"))), "no test data in production"
     assert any(c.endswith("--read-only") for c in _runs(_job("deploy-prod")))
 

@@ -1,0 +1,1 @@
+"""Tests of the conformance tooling itself (no API, no npm)."""
