@@ -1,12 +1,13 @@
-# The two commands of the README:
-#   make api    run the API at http://127.0.0.1:3000/api (installs what it needs first)
-#   make test   lint + every test + both RealWorld conformance suites (what CI runs)
+# The commands of the README:
+#   make api          run the API at http://127.0.0.1:3000/api (installs what it needs first)
+#   make test         lint + every test + both RealWorld conformance suites (what CI runs)
+#   make build-twin   the x86_64 twin of `sam build` + its import check (scripts/build-twin; incremental)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: api api-seeded test lint unit suites install clean
+.PHONY: api api-seeded test lint unit suites install clean build-twin
 
 $(STAMP): requirements-dev.txt layers/conduit/requirements.txt functions/docs_assets/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,9 @@ api: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/test-all
+
+build-twin: $(STAMP)
+	bash scripts/build-twin
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
