@@ -14,7 +14,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from conduit.errors import ServiceUnavailable
-from conduit.store import keys
+from conduit.store import keys, request_scope
 from conduit.store.client import Item, dynamodb, from_ddb, table_name, to_ddb
 from conduit.store.keys import Key
 
@@ -197,11 +197,18 @@ def update_item(
 
 
 def transact(actions: list[dict[str, Any]]) -> None:
-    """Run TransactWriteItems; actions come from the builders in transactions.py."""
+    """Run TransactWriteItems; actions come from the builders in transactions.py.
+
+    It carries the request's next ClientRequestToken (store.request_scope): a retry of a transaction
+    that committed (botocore's, after a lost answer) succeeds without applying it twice."""
     for action in actions:
         next(iter(action.values()))["TableName"] = table_name()
+    request: dict[str, Any] = {"TransactItems": actions}
+    token = request_scope.transaction_token()
+    if token is not None:
+        request["ClientRequestToken"] = token
     with _translated():
-        dynamodb().transact_write_items(TransactItems=actions)
+        dynamodb().transact_write_items(**request)
 
 
 def _add_condition(request: dict[str, Any], condition: str | None, condition_values: dict[str, Any]) -> None:
