@@ -117,6 +117,7 @@ def test_other_query_and_path_values_are_refused_or_ignored(client, people, valu
             assert response.status_code == 422, response.text
             assert set(response.json()["errors"]) == {name}
     assert client.get("/tags", params={"tag": value}).status_code == 200  # unknown parameters are ignored
+    assert client.get(f"/docs/{_path(value)}").status_code == 404  # no such file (and no table)
     comment_path = f"/articles/{people['slug']}/comments/{_path(value)}"
     assert_error(client.delete(comment_path, token=token), 404, {"comment": ["not found"]})
 
