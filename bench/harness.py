@@ -104,7 +104,7 @@ class Harness:
         table_ids = set(self.template.tables())
         for policy in self.template.functions()[function].get("Policies") or []:
             name = policy.get("Ref") if isinstance(policy, dict) else None
-            resource = self.template.resources.get(name or "", {})
+            resource = self.template.resources.get(name, {}) if name else policy  # a managed or an inline policy
             if any(table_id in json.dumps(resource) for table_id in table_ids):
                 return True
         return False

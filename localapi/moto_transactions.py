@@ -8,25 +8,83 @@ until the handlers' DynamoDB client times out and retries writes that had in fac
 This version does what DynamoDB does: it evaluates every condition first and writes only when
 all of them hold, keeping a copy of just the items it writes (to undo a write that fails midway).
 Requests to the embedded server are serialized (see database.EmbeddedDynamoDB), so it is atomic.
+
+It also honours ClientRequestToken as DynamoDB documents it (moto ignores it): a token is valid for
+10 minutes after the transaction that used it committed; within them the same token with the same
+parameters answers success without applying anything again, and with other parameters
+IdempotentParameterMismatchException. A cancelled transaction is not remembered (DynamoDB Local
+behaves the same: tests/reliability/test_lost_answers.py runs on both).
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
+TOKEN_VALID_SECONDS = 600
 _installed = False
+_tokens: dict[str, tuple[str, float]] = {}  # token -> (fingerprint of the request, when it committed)
+_tokens_lock = threading.Lock()
 
 
 def install() -> None:
-    """Replace moto's DynamoDBBackend.transact_write_items in this process (idempotent)."""
+    """Replace moto's TransactWriteItems (backend and request handler) in this process (idempotent)."""
     global _installed
     if _installed:
         return
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
 
     DynamoDBBackend.transact_write_items = _transact_write_items  # type: ignore[method-assign]
+    DynamoHandler.transact_write_items = _idempotent(DynamoHandler.transact_write_items)  # type: ignore[method-assign]
     _installed = True
+
+
+def _idempotent(handle: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Wrap moto's request handler with DynamoDB's ClientRequestToken semantics."""
+
+    def transact_write_items(handler: Any) -> Any:
+        from moto.core.responses import ActionResult
+
+        body = dict(handler.body)
+        token = body.pop("ClientRequestToken", None)
+        if token is None:
+            return handle(handler)
+        # Tokens are per account and region in DynamoDB; the embedded server serves one of each.
+        fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+        now = _now()
+        with _tokens_lock:
+            for old in [t for t, (_, at) in _tokens.items() if now - at > TOKEN_VALID_SECONDS]:
+                del _tokens[old]
+            seen = _tokens.get(token)
+        if seen is not None:
+            if seen[0] != fingerprint:
+                raise _parameter_mismatch()
+            return ActionResult({})  # committed before: success, nothing applied again
+        result = handle(handler)
+        with _tokens_lock:
+            _tokens[token] = (fingerprint, _now())
+        return result
+
+    return transact_write_items
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def _parameter_mismatch() -> Exception:
+    from moto.dynamodb.exceptions import DynamodbException
+
+    return DynamodbException(
+        "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException",
+        "Request parameters do not match the parameters of the request that first used this token",
+    )
 
 
 def _transact_write_items(backend: Any, transact_items: list[dict[str, Any]]) -> None:

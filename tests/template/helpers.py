@@ -76,6 +76,49 @@ def policy_refs(tpl: Template, function: str) -> list[str]:
     return [p["Ref"] for p in tpl.functions()[function].get("Policies") or [] if isinstance(p, dict) and "Ref" in p]
 
 
+def policy_statements(tpl: Template, function: str) -> list[dict[str, Any]]:
+    """Every statement of a function's Policies: its managed policies' (!Ref) and its inline documents'."""
+    statements: list[dict[str, Any]] = []
+    for policy in tpl.functions()[function].get("Policies") or []:
+        if isinstance(policy, dict) and "Ref" in policy:
+            document = tpl.resources[policy["Ref"]]["Properties"]["PolicyDocument"]
+        elif isinstance(policy, dict) and "Statement" in policy:
+            document = policy
+        else:
+            raise AssertionError(f"{function}: {policy!r} is neither a managed policy nor a policy document")
+        found = document["Statement"]
+        statements.extend(found if isinstance(found, list) else [found])
+    return statements
+
+
+TABLE = "table"
+
+
+def table_resource(resource: Any) -> str:
+    """A policy Resource on the Conduit table, resolved: "table" (its ARN) or "index/<name>" (an index ARN)."""
+    if resource == {"Fn::GetAtt": "ConduitTable.Arn"}:
+        return TABLE
+    sub = resource.get("Fn::Sub") if isinstance(resource, dict) else None
+    prefix = "${ConduitTable.Arn}/index/"
+    if isinstance(sub, str) and sub.startswith(prefix):
+        return f"index/{sub.removeprefix(prefix)}"
+    raise AssertionError(f"not a resource of the Conduit table: {resource!r}")
+
+
+def table_grants(tpl: Template, function: str) -> set[tuple[str, str]]:
+    """(DynamoDB action, resolved resource) pairs its policies allow, e.g. ("dynamodb:Query", "index/ByKind")."""
+    grants: set[tuple[str, str]] = set()
+    for statement in policy_statements(tpl, function):
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        dynamodb = [action for action in actions if action.lower().startswith("dynamodb:")]
+        if not dynamodb:
+            continue
+        assert statement["Effect"] == "Allow" and "Condition" not in statement, f"{function}: {statement}"
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        grants |= {(action, table_resource(resource)) for action in dynamodb for resource in resources}
+    return grants
+
+
 def event(function_dir: str) -> dict[str, Any]:
     return json.loads((EVENTS_DIR / f"{function_dir}.json").read_text(encoding="utf-8"))
 

@@ -1,21 +1,125 @@
-"""Every function: runtime, architecture, layer, tracing, and least-privilege table access."""
+"""Every function: runtime, architecture, layer, tracing, and least-privilege table access.
+
+The table access test: `REQUIRED` says, per function, which DynamoDB actions its code makes and on
+what (the table, or an index it queries), built from the code paths below; each function's
+policies in template.yaml, resolved, must allow exactly that: no less (AWS would answer
+AccessDeniedException), no more (least privilege). The same table is docs/security.md#table-access.
+IAM checks a TransactWriteItems per action it contains (Put -> PutItem, Update -> UpdateItem,
+Delete -> DeleteItem, ConditionCheck -> ConditionCheckItem), so transactions appear as those.
+"""
 
 from __future__ import annotations
 
+from conduit.authz import rule_for
 from tests.template.helpers import (
+    TABLE,
     effective,
     effective_layers,
     globals_function,
-    is_read_only,
     is_static,
     load,
     policy_refs,
     resources_of_type,
+    table_grants,
 )
 
-READ = "TableReadPolicy"
-WRITE = "TableWritePolicy"
 JWT = "JwtSecretReadPolicy"
+G, B, Q, P, U, D, C = (
+    f"dynamodb:{name}"
+    for name in ("GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem")
+)
+BY_OWNER, BY_KIND, TAGS_BY_COUNT = "index/ByOwner", "index/ByKind", "index/TagsByCount"
+
+
+def on_table(*actions: str) -> set[tuple[str, str]]:
+    return {(action, TABLE) for action in actions}
+
+
+def queries(*where: str) -> set[tuple[str, str]]:
+    return {(Q, place) for place in where}
+
+
+# Around every story, from the route's rule in conduit.authz (conduit.http.endpoint, conduit.graphql.context):
+GUARD = on_table(G)  # a token is read: security.guard.current_role -> store.users.auth_state (GetItem)
+WRITE_QUOTA = on_table(U)  # rule.write: security.guard.check -> store.quotas.hit (one UpdateItem ADD)
+IDEMPOTENCY = on_table(
+    P, G, U, D
+)  # rule.idempotent: conduit.idempotency, Powertools' record (put, get, update, delete)
+RELATIONS = on_table(B)  # services.relations.load: authors, follow and favorite edges (and the article), one batch
+SLUG = on_table(G)  # store.articles.find_by_slug: the slug marker
+USERNAME = on_table(G)  # store.users.id_for_username: the username marker
+
+# The story of each route: what its service and store functions call.
+STORIES: dict[str, set[tuple[str, str]]] = {
+    # store.users.create: T(Put user, Put email marker, Put username marker)
+    "POST /api/users": on_table(P),
+    # quotas.over_limit (B), users.id_for_email + users.get (G), quotas.hit per failed login (U)
+    "POST /api/users/login": on_table(B, G, U),
+    "GET /api/user": on_table(G),  # users.get
+    # users.get; users.update: T(Update user, Delete old marker, Put new marker)
+    "PUT /api/user": on_table(G, U, D, P),
+    "GET /api/profiles/{username}": USERNAME | RELATIONS,
+    # follows.follow: T(Put edge, ConditionCheck followee, Update followingCount)
+    "POST /api/profiles/{username}/follow": USERNAME | on_table(P, C, U) | RELATIONS,
+    # follows.unfollow: T(Delete edge, Update followingCount)
+    "DELETE /api/profiles/{username}/follow": USERNAME | on_table(D, U) | RELATIONS,
+    # tag: Query TAG#; author/favorited: the username marker, then ByOwner; none: ByKind; the page and counter (B)
+    "GET /api/articles": USERNAME | queries(TABLE, BY_OWNER, BY_KIND) | RELATIONS,
+    # follows.followees (Query USER#), each author's ByOwner page, their counters (B); fan-out: Query FEED#
+    "GET /api/articles/feed": queries(TABLE, BY_OWNER) | RELATIONS,
+    # articles.create: T(Put article, Put slug marker, Update counters, Put tag items, Update tag counters)
+    "POST /api/articles": on_table(P, U) | RELATIONS,
+    "GET /api/articles/{slug}": SLUG | RELATIONS,
+    # the article (G); articles.update: T(Update article, Delete/Put slug marker and tag items, Update tag
+    # counters); zero tag counters deleted (D); on a failed condition, the article again (G)
+    "PUT /api/articles/{slug}": SLUG | on_table(G, U, D, P) | RELATIONS,
+    # the article (G); mark it deleting (U); children by Query; comments deleted (D), favorites by T(Delete,
+    # Update, Update); T(Delete article, marker, tag items; Update counters); zero tag counters deleted (D)
+    "DELETE /api/articles/{slug}": SLUG | on_table(G, U, D) | queries(TABLE),
+    # favorites.favorite: T(Put edge, Update article count, Update user count)
+    "POST /api/articles/{slug}/favorite": SLUG | on_table(P, U) | RELATIONS,
+    # favorites.unfavorite: T(Delete edge, Update article count, Update user count)
+    "DELETE /api/articles/{slug}/favorite": SLUG | on_table(D, U) | RELATIONS,
+    "GET /api/articles/{slug}/comments": SLUG | queries(TABLE) | RELATIONS,  # comments.list_for: Query COMMENT#
+    # comments.add: Update commentSeq; T(ConditionCheck article open, Put comment)
+    "POST /api/articles/{slug}/comments": SLUG | on_table(U, C, P) | RELATIONS,
+    # comments.delete: T(Delete comment on its author); on a failed condition, the comment (G)
+    "DELETE /api/articles/{slug}/comments/{id}": SLUG | on_table(D, G),
+    "GET /api/tags": queries(TAGS_BY_COUNT),  # tags.popular
+    "GET /api/admin/users": queries(BY_KIND) | on_table(B),  # users.page: ByKind, then the users (B)
+    "PUT /api/admin/users/{username}/role": USERNAME | on_table(U),  # users.set_flags
+    "POST /api/admin/users/{username}/suspend": USERNAME | on_table(U),
+    "DELETE /api/admin/users/{username}/suspend": USERNAME | on_table(U),
+}
+
+
+def route_access(route: str) -> set[tuple[str, str]]:
+    rule = rule_for(route)
+    needed = set(STORIES[route])
+    if rule.auth != "none":
+        needed |= GUARD
+    if rule.write:
+        needed |= WRITE_QUOTA
+    if rule.idempotent:
+        needed |= IDEMPOTENCY
+    return needed
+
+
+def _union(routes: list[str]) -> set[tuple[str, str]]:
+    return set().union(*(route_access(route) for route in routes))
+
+
+def required() -> dict[str, set[tuple[str, str]]]:
+    """Function -> the (action, resource) pairs its code makes."""
+    needed = {route.function: route_access(route.route_key) for route in load().routes() if route.route_key in STORIES}
+    # POST /api/graphql runs every root field (each applies its REST route's rule and calls its service);
+    # GET /api/graphql runs queries only (Strawberry refuses mutations over GET): the REST reads.
+    needed["GraphqlFunction"] = _union(list(STORIES))
+    needed["GraphqlGetFunction"] = _union([route for route in STORIES if route.startswith("GET ")])
+    # store.feed on stream records: followers / authored ids (Query ByOwner), existing entries (B), the follow
+    # edge (G), T(Put or Delete entries, Update feedCount)
+    needed["FeedFanoutFunction"] = queries(BY_OWNER) | on_table(B, G, P, D, U)
+    return needed
 
 
 def test_globals_set_runtime_architecture_tracing_and_layer():
@@ -47,42 +151,46 @@ def test_every_function_has_active_tracing():
         assert effective(tpl, name, "Tracing") == "Active", name
 
 
-def test_function_policies_only_reference_the_templates_managed_policies():
-    """No inline statements, no SAM policy templates (DynamoDBCrudPolicy / DynamoDBReadPolicy grant Scan)."""
+def test_every_function_is_granted_exactly_the_table_access_its_code_makes():
+    """No less (AWS would answer AccessDeniedException: a failed login's counters once gave 500s), no more."""
+    tpl = load()
+    needed = required()
+    static = {route.function for route in tpl.routes() if is_static(route)}
+    assert set(needed) | static == set(tpl.functions())
+    for name in tpl.functions():
+        granted = table_grants(tpl, name)
+        wanted = needed.get(name, set())
+        assert not wanted - granted, f"{name} lacks {sorted(wanted - granted)}"
+        assert not granted - wanted, f"{name} is granted more than its code uses: {sorted(granted - wanted)}"
+
+
+def test_the_login_function_may_count_failed_logins():
+    granted = table_grants(load(), "UsersLoginFunction")
+    assert (U, TABLE) in granted, "quotas.hit on a wrong password is an UpdateItem"
+    assert not {(P, TABLE), (D, TABLE), (C, TABLE)} & granted
+
+
+def test_read_routes_write_nothing():
+    tpl = load()
+    for route in tpl.routes():
+        if route.method == "GET":
+            actions = {action for action, _ in table_grants(tpl, route.function)}
+            assert not actions & {P, U, D, C}, f"{route.route_key} is a read but may write: {sorted(actions)}"
+
+
+def test_function_policies_are_the_jwt_policy_and_inline_table_statements():
+    """No SAM policy templates (DynamoDBCrudPolicy / DynamoDBReadPolicy grant Scan), no custom roles."""
     tpl = load()
     managed = set(resources_of_type(tpl, "AWS::IAM::ManagedPolicy"))
-    assert managed == {READ, WRITE, JWT}
+    assert managed == {JWT}
     static = {route.function for route in tpl.routes() if is_static(route)}
     for name, props in tpl.functions().items():
         policies = props.get("Policies") or []
         assert bool(policies) != (name in static), f"{name}: {policies} (only the static docs need none)"
-        assert len(policy_refs(tpl, name)) == len(policies), f"{name}: {policies}"
+        for policy in policies:
+            assert set(policy) in ({"Ref"}, {"Version", "Statement"}), f"{name}: {policy}"
         assert set(policy_refs(tpl, name)) <= managed, name
-        assert "Role" not in props, f"{name}: a custom Role bypasses the managed policies"
-
-
-def test_read_only_functions_do_not_get_the_write_policy_and_writers_do():
-    tpl = load()
-    readers, writers, static = set(), set(), set()
-    for route in tpl.routes():
-        refs = policy_refs(tpl, route.function)
-        if is_static(route):
-            static.add(route.function)
-            assert refs == [], f"{route.route_key} serves files: no table access"
-            continue
-        assert READ in refs, route.function
-        if is_read_only(route):
-            readers.add(route.function)
-            assert WRITE not in refs, f"{route.route_key} is read-only but gets {WRITE}"
-        else:
-            writers.add(route.function)
-            assert WRITE in refs, f"{route.route_key} writes but lacks {WRITE}"
-    assert "UsersLoginFunction" in readers
-    assert {"UsersRegisterFunction", "ArticleCreateFunction", "CommentDeleteFunction"} <= writers
-    streams = {name for name, _ in tpl.stream_functions()}
-    for name in streams:  # the feed consumer reads followers and writes feed entries: no secret
-        assert sorted(policy_refs(tpl, name)) == [READ, WRITE], name
-    assert len(readers) + len(writers) + len(static) + len(streams) == len(tpl.functions())
+        assert "Role" not in props, f"{name}: a custom Role bypasses the template's policies"
 
 
 def test_only_functions_that_handle_tokens_may_read_the_jwt_secret():
@@ -93,3 +201,5 @@ def test_only_functions_that_handle_tokens_may_read_the_jwt_secret():
             assert JWT not in refs, f"{route.route_key} neither issues nor verifies tokens"
         else:
             assert JWT in refs, f"{route.route_key} issues or verifies tokens"
+    for name, _ in tpl.stream_functions():
+        assert JWT not in policy_refs(tpl, name), f"{name} handles no tokens"

@@ -9,7 +9,15 @@ from typing import Any
 
 from cfnlint.api import lint_all, lint_file
 
-from tests.template.helpers import ROOT, load, resources_of_type
+from tests.template.helpers import (
+    ROOT,
+    TABLE,
+    load,
+    policy_statements,
+    resources_of_type,
+    table_grants,
+    table_resource,
+)
 
 
 def _actions(node: Any) -> Iterator[tuple[str, str]]:
@@ -45,24 +53,30 @@ def test_no_policy_grants_scan_or_a_dynamodb_wildcard():
             assert not set("*?") & set(action), f"{action}: no wildcards on DynamoDB actions"
 
 
-def test_table_policies_are_scoped_to_the_table():
+def test_table_statements_are_scoped_to_the_table_and_its_indexes():
+    """Every statement granting a DynamoDB action names the table or one of its indexes, never "*"."""
     tpl = load()
-    for name in ("TableReadPolicy", "TableWritePolicy"):
-        for statement in tpl.resources[name]["Properties"]["PolicyDocument"]["Statement"]:
-            assert statement["Effect"] == "Allow"
+    indexes = {
+        f"index/{gsi['IndexName']}" for gsi in tpl.resources["ConduitTable"]["Properties"]["GlobalSecondaryIndexes"]
+    }
+    for name in tpl.functions():
+        for statement in policy_statements(tpl, name):
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if not any(action.lower().startswith("dynamodb:") for action in actions):
+                continue
+            assert all(action.lower().startswith("dynamodb:") for action in actions), f"{name}: {actions}"
+            assert statement["Effect"] == "Allow", name
             targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-            assert "*" not in targets, name
             for target in targets:
-                assert "ConduitTable" in str(target), f"{name}: {target}"
+                assert table_resource(target) in {TABLE, *indexes}, f"{name}: {target}"
 
 
-def test_read_policy_cannot_write_and_write_policy_only_writes():
+def test_index_statements_only_query():
     tpl = load()
-    read = [a for _, a in _actions(tpl.resources["TableReadPolicy"])]
-    write = [a for _, a in _actions(tpl.resources["TableWritePolicy"])]
-    for action in ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"):
-        assert not any(_grants(a, action) for a in read), action
-    assert set(write) <= {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+    for name in tpl.functions():
+        for action, resource in table_grants(tpl, name):
+            if resource != TABLE:
+                assert action == "dynamodb:Query", f"{name}: {action} on {resource}"
 
 
 def test_table_is_retained_on_demand_with_pitr_and_sse():

@@ -230,14 +230,22 @@ def test_read_timeout_on_the_real_client_is_service_unavailable(monkeypatch):
 
 
 def test_client_configuration(set_env):
-    set_env(AWS_REGION="eu-west-1", DYNAMODB_ENDPOINT="http://localhost:8000")
+    set_env(AWS_REGION="eu-west-1")
     client = store_client.dynamodb()
     assert client is store_client.dynamodb(), "one client per container"
     assert client.meta.region_name == "eu-west-1"
-    assert client.meta.endpoint_url == "http://localhost:8000"
-    assert client.meta.config.read_timeout == 1.5
+    assert client.meta.endpoint_url == "https://dynamodb.eu-west-1.amazonaws.com"
+    assert client.meta.config.read_timeout == 1  # DynamoDB answers in milliseconds (see store/client.py)
     assert client.meta.config.connect_timeout == 1
-    assert client.meta.config.retries["mode"] == "standard"
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 3}
+
+
+def test_a_local_emulator_gets_more_time_to_answer(set_env):
+    set_env(AWS_REGION="eu-west-1", DYNAMODB_ENDPOINT="http://localhost:8000")
+    client = store_client.dynamodb()
+    assert client.meta.endpoint_url == "http://localhost:8000"
+    assert client.meta.config.read_timeout == store_client.LOCAL_READ_TIMEOUT_SECONDS
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 3}
 
 
 # --- conditional writes → ConditionFailed ----------------------------------------------------------------
@@ -382,5 +390,6 @@ def test_batch_get_gives_up_on_persistently_unprocessed_keys(ddb_stub):
 def test_dynamodb_client_makes_three_attempts_in_all():
     config = store_client.dynamodb().meta.config
     assert config.retries["total_max_attempts"] == 3
-    # Three attempts of connect + read timeout fit inside the functions' 10 s timeout.
-    assert 3 * (config.connect_timeout + config.read_timeout) < 10
+    # Three attempts of connect + read timeout, and botocore's longest backoffs between them (1 s, then
+    # 2 s), fit inside the functions' 10 s timeout with room to answer 503.
+    assert 3 * (config.connect_timeout + config.read_timeout) + 1 + 2 < 10

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -77,5 +78,40 @@ def _store(route: str, table_name: str) -> Any:
         sort_key_attr="SK",
         static_pk_value=f"IDEMPOTENCY#{route}",
         expiry_attr="expiresAt",
-        boto3_client=dynamodb(),
+        boto3_client=_RetrySafeRecordPuts(dynamodb()),
     )
+
+
+ATTEMPT = "attempt"
+
+
+class _RetrySafeRecordPuts:
+    """The store's client for Powertools, whose put of the in-progress record recognises its own success.
+
+    Powertools puts the record on the condition that none is there (or it expired). If that put
+    commits and its answer is lost, botocore sends it again, the condition fails on the record it has
+    just written, and Powertools would answer "still in progress" (409) for the request's own record.
+    Each put here carries a random attempt id; botocore's retry resends the same request, so a failed
+    condition on a record holding this attempt id means the put succeeded the first time.
+    Every other call (get, update, delete: reads or idempotent writes) goes to the client unchanged.
+    """
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    def put_item(self, **request: Any) -> Any:
+        from botocore.exceptions import ClientError
+
+        attempt = {"S": secrets.token_hex(8)}
+        request["Item"] = {**request["Item"], ATTEMPT: attempt}
+        request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        try:
+            return self._client.put_item(**request)
+        except ClientError as error:
+            failed = error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+            if failed and (error.response.get("Item") or {}).get(ATTEMPT) == attempt:
+                return {}
+            raise

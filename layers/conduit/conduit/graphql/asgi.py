@@ -31,6 +31,7 @@ from conduit.graphql.schema import build
 from conduit.http.request import bearer_token
 from conduit.http.responses import harden
 from conduit.settings import get_settings
+from conduit.store import request_scope
 
 HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "BAD_USER_INPUT"}
 _loops = threading.local()
@@ -85,7 +86,8 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     correlation_id = observability.correlation_id(headers, request_id)
     current.viewer = None
-    with observability.trace(f"## {route}"):
+    scope = request_scope.serving(request_scope.invocation_id(request_id, context))
+    with scope, observability.trace(f"## {route}"):
         try:
             response = _serve(event, context)
         except Exception as error:  # Mangum answers the app's own failures; this is a last resort

@@ -21,6 +21,7 @@ from conduit.authz import Rule, rule_for
 from conduit.http import caching
 from conduit.http.request import Request
 from conduit.http.responses import error_response, harden, json_response
+from conduit.store import request_scope
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -40,7 +41,8 @@ def endpoint(
             headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
             correlation_id = observability.correlation_id(headers, request_id)
             request: Request | None = None
-            with observability.trace(f"## {route}"):
+            scope = request_scope.serving(request_scope.invocation_id(request_id, context))
+            with scope, observability.trace(f"## {route}"):
                 try:
                     request = Request.from_event(event)
                     _authorize(request, rule)

@@ -43,11 +43,17 @@ def list_for(aid: str) -> list[Item]:
 
 
 def delete(aid: str, comment_id: int, actor: str, moderating: bool = False) -> None:
-    """Delete if `actor` wrote it (or is moderating): the ownership check is the write's condition."""
+    """Delete if `actor` wrote it (or is moderating): the ownership check is the write's condition.
+
+    A transaction of one action, for its ClientRequestToken: a plain conditional delete retried after
+    a lost answer would find the comment gone and answer 404 for the delete it had just made."""
+    key = keys.comment(aid, comment_id)
+    if moderating:
+        action = tx.delete(key, "attribute_exists(PK)")
+    else:
+        action = tx.delete(key, "attribute_exists(PK) AND authorId = :actor", actor=actor)
     try:
-        if moderating:
-            ops.delete_item(keys.comment(aid, comment_id), "attribute_exists(PK)")
-        else:
-            ops.delete_item(keys.comment(aid, comment_id), "attribute_exists(PK) AND authorId = :actor", actor=actor)
-    except ops.ConditionFailed as failed:
-        raise (Forbidden("comment") if failed.item else NotFound("comment")) from None
+        ops.transact([action])
+    except ops.TransactionCancelled:
+        exists = ops.get_item(key, ("PK",), consistent=True) is not None
+        raise (Forbidden("comment") if exists else NotFound("comment")) from None

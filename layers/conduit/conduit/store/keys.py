@@ -18,11 +18,19 @@
 | idempotency record  | IDEMPOTENCY#<route>| <key hash>          | (Powertools idempotency; TTL on expiresAt)   |
 
 Ids are time-ordered (see ids.py), so sorting on an id is sorting on creation time.
+
+DynamoDB refuses any request naming a partition key value over 2,048 bytes or a sort key value over
+1,024 bytes (UTF-8, prefix included; the same for index keys), reads included. Such a key names
+nothing stored, so the reads in ops.py answer "not there" for it without asking (`storable`); what
+clients can write into keys is bounded far below the limits by validation (tests/unit/test_keys.py).
 """
 
 from __future__ import annotations
 
 Key = dict[str, str]
+
+PARTITION_KEY_MAX_BYTES = 2048
+SORT_KEY_MAX_BYTES = 1024
 
 BY_OWNER_INDEX = "ByOwner"
 BY_KIND_INDEX = "ByKind"
@@ -107,3 +115,22 @@ def quota(kind: str, subject: str, window: int) -> Key:
 def suffix(value: str) -> str:
     """The id after the last '#': suffix('ARTICLE#abc') == 'abc'."""
     return value.rsplit("#", 1)[-1]
+
+
+def partition_storable(value: str) -> bool:
+    """Whether `value` can be a partition key value (of the table or an index)."""
+    return _utf8_size(value) <= PARTITION_KEY_MAX_BYTES
+
+
+def sort_storable(value: str) -> bool:
+    """Whether `value` can be a sort key value (of the table or an index)."""
+    return _utf8_size(value) <= SORT_KEY_MAX_BYTES
+
+
+def storable(key: Key) -> bool:
+    """Whether an item can have this key; one that cannot is never stored, so looking it up finds nothing."""
+    return partition_storable(key["PK"]) and sort_storable(key["SK"])
+
+
+def _utf8_size(value: str) -> int:
+    return len(value.encode("utf-8", "surrogatepass"))  # a lone surrogate (from JSON) counts its 3 bytes

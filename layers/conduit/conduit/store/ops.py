@@ -14,6 +14,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from conduit.errors import ServiceUnavailable
+from conduit.store import keys, request_scope
 from conduit.store.client import Item, dynamodb, from_ddb, table_name, to_ddb
 from conduit.store.keys import Key
 
@@ -74,6 +75,8 @@ def _translated() -> Iterator[None]:
 
 
 def get_item(key: Key, projection: Sequence[str] | None = None, consistent: bool = False) -> Item | None:
+    if not keys.storable(key):  # DynamoDB would refuse to look it up: no item has it
+        return None
     request: dict[str, Any] = {"TableName": table_name(), "Key": to_ddb(key), "ConsistentRead": consistent}
     request.update(_projection(projection))
     with _translated():
@@ -81,9 +84,10 @@ def get_item(key: Key, projection: Sequence[str] | None = None, consistent: bool
     return from_ddb(raw) if raw else None
 
 
-def batch_get(keys: Sequence[Key], projection: Sequence[str] | None = None) -> dict[tuple[str, str], Item]:
-    """Fetch many items by key; returns them keyed by (PK, SK). Missing items are simply absent."""
-    unique = list({(k["PK"], k["SK"]): k for k in keys}.values())
+def batch_get(wanted: Sequence[Key], projection: Sequence[str] | None = None) -> dict[tuple[str, str], Item]:
+    """Fetch many items by key; returns them keyed by (PK, SK). Missing items are simply absent, as are
+    keys no item can have (DynamoDB would refuse the whole batch)."""
+    unique = list({(k["PK"], k["SK"]): k for k in wanted if keys.storable(k)}.values())
     found: dict[tuple[str, str], Item] = {}
     for start in range(0, len(unique), BATCH_GET_MAX):
         request: dict[str, Any] = {"Keys": [to_ddb(k) for k in unique[start : start + BATCH_GET_MAX]]}
@@ -116,7 +120,10 @@ def query(
 ) -> list[Item]:
     """Items of one partition (of the table or an index), in sort-key order, at most `limit`.
 
-    `consistent` asks for a strongly consistent read (base table only)."""
+    `consistent` asks for a strongly consistent read (base table only). A partition or prefix longer
+    than a key can be holds nothing."""
+    if not keys.partition_storable(partition) or (sk_prefix is not None and not keys.sort_storable(sk_prefix)):
+        return []
     pk_name, sk_name = _index_keys(index)
     condition = "#pk = :pk"
     names = {"#pk": pk_name}
@@ -190,11 +197,18 @@ def update_item(
 
 
 def transact(actions: list[dict[str, Any]]) -> None:
-    """Run TransactWriteItems; actions come from the builders in transactions.py."""
+    """Run TransactWriteItems; actions come from the builders in transactions.py.
+
+    It carries the request's next ClientRequestToken (store.request_scope): a retry of a transaction
+    that committed (botocore's, after a lost answer) succeeds without applying it twice."""
     for action in actions:
         next(iter(action.values()))["TableName"] = table_name()
+    request: dict[str, Any] = {"TransactItems": actions}
+    token = request_scope.transaction_token()
+    if token is not None:
+        request["ClientRequestToken"] = token
     with _translated():
-        dynamodb().transact_write_items(TransactItems=actions)
+        dynamodb().transact_write_items(**request)
 
 
 def _add_condition(request: dict[str, Any], condition: str | None, condition_values: dict[str, Any]) -> None:
@@ -215,8 +229,6 @@ def _projection(attributes: Sequence[str] | None) -> dict[str, Any]:
 
 
 def _index_keys(index: str | None) -> tuple[str, str]:
-    from conduit.store import keys
-
     return {
         None: ("PK", "SK"),
         keys.BY_OWNER_INDEX: ("GSI1PK", "GSI1SK"),

@@ -1,12 +1,18 @@
 """Fixed-window counters for rate limits: one item per subject and window, expired by TTL.
 
 `hit` is one atomic UpdateItem whose condition refuses the event once the window is full, so
-concurrent requests can never exceed the limit. `level` reads a counter without counting.
+concurrent requests can never exceed the limit. `over_limit` reads counters without counting.
+
+A hit is safe to retry: it adds a random attempt id to the window's `attempts` set in the same
+update, and the condition refuses an attempt already there. botocore resends the same request when
+an answer is lost, so a retry of a hit that counted finds its own id (returned with the failed
+condition) and is allowed, instead of counting twice or answering 429 for a counted request.
 """
 
 from __future__ import annotations
 
 import math
+import secrets
 import time
 
 from conduit.store import keys, ops
@@ -24,16 +30,21 @@ def hit(kind: str, subject: str, limit: int, window_seconds: int = 60) -> int | 
     """Count one event; None when allowed, else the seconds until the window resets."""
     now = time.time()
     window = _window(window_seconds, now)
+    attempt = secrets.token_hex(6)
     try:
         ops.update_item(
             keys.quota(kind, subject, window),
-            "ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expires)",
-            "attribute_not_exists(hits) OR hits < :limit",
+            "ADD hits :one, attempts :attempts SET expiresAt = if_not_exists(expiresAt, :expires)",
+            "(attribute_not_exists(hits) OR hits < :limit) AND NOT contains(attempts, :attempt)",
             one=1,
+            attempts={attempt},
+            attempt=attempt,
             expires=window + 2 * window_seconds,
             limit=limit,
         )
-    except ops.ConditionFailed:
+    except ops.ConditionFailed as failed:
+        if failed.item and attempt in failed.item.get("attempts", ()):
+            return None  # a retry of this very hit, which counted: allowed once, counted once
         return _retry_after(window, window_seconds, now)
     return None
 

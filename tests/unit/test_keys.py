@@ -1,0 +1,103 @@
+"""DynamoDB's key-size limits: reads of keys no item can have ask nothing, and every key a client can
+write is bounded by validation far below the limits (UTF-8 bytes, prefixes included)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conduit.services import slugs
+from conduit.store import keys, ops
+from conduit.validation import Credentials, NewArticle, NewUser, UserChanges
+
+WIDEST = "😀"  # 4 UTF-8 bytes, the most a character takes
+
+
+def _bytes(value: str) -> int:
+    return len(value.encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("value", "storable"),
+    [
+        ("a" * 2048, True),
+        ("a" * 2049, False),
+        (WIDEST * 512, True),  # 2,048 bytes
+        (WIDEST * 512 + "a", False),
+        ("é" * 1024, True),
+        ("é" * 1024 + "a", False),
+        ("\ud800" * 682, True),  # a lone surrogate (valid JSON) counts 3 bytes
+        ("\ud800" * 683, False),
+    ],
+)
+def test_partition_keys_are_measured_in_utf8_bytes(value, storable):
+    assert keys.partition_storable(value) is storable
+    assert keys.storable({"PK": value, "SK": "S"}) is storable
+
+
+def test_sort_keys_have_their_own_limit():
+    assert keys.sort_storable("a" * 1024) and not keys.sort_storable("a" * 1025)
+    assert keys.storable({"PK": "P", "SK": WIDEST * 256})
+    assert not keys.storable({"PK": "P", "SK": WIDEST * 256 + "a"})
+
+
+def test_the_prefix_counts():
+    room = keys.PARTITION_KEY_MAX_BYTES - len("SLUG#")
+    assert keys.storable(keys.slug_marker("a" * room))
+    assert not keys.storable(keys.slug_marker("a" * (room + 1)))
+
+
+def test_reads_of_unstorable_keys_find_nothing_without_asking_dynamodb(ddb_stub):
+    """No response is stubbed: any call DynamoDB would get fails the test."""
+    slug = WIDEST * 600  # 2,400 bytes
+    assert ops.get_item(keys.slug_marker(slug)) is None
+    assert ops.batch_get([keys.slug_marker(slug), keys.tag_counter(slug)]) == {}
+    assert ops.query(f"TAG#{slug}", sk_prefix=keys.ARTICLE_PREFIX) == []
+    assert ops.query("ARTICLE#a", sk_prefix=WIDEST * 300) == []
+    ddb_stub.assert_no_pending_responses()
+
+
+def test_a_batch_asks_only_for_the_storable_keys(ddb_stub):
+    long_key, short_key = keys.username_marker(WIDEST * 600), keys.username_marker("ada")
+    ddb_stub.add_response(
+        "batch_get_item",
+        {"Responses": {"conduit": [{"PK": {"S": short_key["PK"]}, "SK": {"S": "UNAME"}, "userId": {"S": "u1"}}]}},
+        {"RequestItems": {"conduit": {"Keys": [{"PK": {"S": short_key["PK"]}, "SK": {"S": "UNAME"}}]}}},
+    )
+    found = ops.batch_get([long_key, short_key])
+    assert found == {(short_key["PK"], "UNAME"): {"PK": short_key["PK"], "SK": "UNAME", "userId": "u1"}}
+
+
+# The longest values validation accepts, in the widest characters each field allows.
+LONGEST_EMAIL = WIDEST * (254 - len("@x.io")) + "@x.io"
+LONGEST_TAG = WIDEST * 64
+LONGEST_TITLE = "𠀀" * 200  # a 4-byte CJK ideograph: a word character, so it stays in the slug
+
+
+def test_validation_accepts_the_longest_values_used_here():
+    NewUser(username="u" * 32, email=LONGEST_EMAIL, password="password123")
+    Credentials(email=LONGEST_EMAIL, password="x")
+    UserChanges(email=LONGEST_EMAIL)
+    NewArticle(title=LONGEST_TITLE, description="d", body="b", tagList=[LONGEST_TAG])
+
+
+def test_every_key_a_client_can_write_fits():
+    written = [
+        keys.email_marker(LONGEST_EMAIL),
+        keys.username_marker("u" * 32),
+        keys.quota("login-email", LONGEST_EMAIL.lower(), 2_000_000_000),
+        keys.tagged(LONGEST_TAG, "0" * 24),
+        keys.tag_counter(LONGEST_TAG),
+        *(keys.slug_marker(slug) for slug in slugs.candidates(LONGEST_TITLE)),
+    ]
+    for key in written:
+        assert keys.storable(key), key
+        assert _bytes(key["PK"]) < keys.PARTITION_KEY_MAX_BYTES // 2, key  # with a wide margin
+    assert all(_bytes(slug) <= 4 * slugs.MAX_SLUG_BASE + 7 for slug in slugs.candidates(LONGEST_TITLE))
+
+
+def test_lowercasing_never_grows_a_marker_past_the_limit():
+    """Lowercase forms can take more bytes ('İ' is 2 bytes, its lowercase 3): still far below."""
+    email = "İ" * (254 - len("@x.io")) + "@x.io"
+    Credentials(email=email, password="x")
+    assert keys.storable(keys.email_marker(email))
+    assert keys.storable(keys.quota("login-email", email.lower(), 0))
