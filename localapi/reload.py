@@ -4,6 +4,7 @@ the other functions' warm environments stay). Polls file stamps; nothing to inst
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -27,6 +28,15 @@ def stamps(roots: Iterable[Path]) -> Stamps:
                 continue
             found[path] = (stat.st_mtime_ns, stat.st_size)
     return found
+
+
+def forget_bytecode(path: Path) -> None:
+    """Drop a changed module's cached bytecode: Python trusts a .pyc whose recorded mtime (in whole seconds)
+    and size match, so an edit within the same second that keeps the size would otherwise be missed."""
+    if path.suffix != ".py":
+        return
+    cached = Path(importlib.util.cache_from_source(str(path)))
+    cached.unlink(missing_ok=True)
 
 
 class CodeWatcher:
@@ -58,6 +68,8 @@ class CodeWatcher:
             for name, roots in self.sources.items()
             if any(path.is_relative_to(root) for path in changed for root in roots)
         )
+        for path in changed:
+            forget_bytecode(path)
         if functions:
             self.reload(functions, changed)
         return functions
