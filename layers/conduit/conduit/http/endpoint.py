@@ -20,7 +20,7 @@ from conduit import observability
 from conduit.authz import Rule, rule_for
 from conduit.http import caching
 from conduit.http.request import Request
-from conduit.http.responses import error_response, harden, json_response
+from conduit.http.responses import Encoded, encode, error_response, harden, json_response
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -91,11 +91,14 @@ def _run(request: Request, route: str, rule: Rule, story: Callable[[Request], An
         return story(request)
     from conduit import idempotency
 
-    return idempotency.run_once(
+    # The encoded body is what is remembered, so a replay answers the first answer's very bytes
+    # (the store would otherwise re-encode the payload with its keys sorted).
+    answer = idempotency.run_once(
         route,
         request.viewer or f"ip:{request.source_ip}",
         request.headers.get(idempotency.HEADER),
         request.path.encode("utf-8") + b"\n" + request.raw_body,  # same key on another resource: mismatch
-        lambda: story(request),
+        lambda: encode(story(request)),
         context,
     )
+    return Encoded(answer) if isinstance(answer, str) else answer  # a record kept as a payload: re-encoded
