@@ -16,6 +16,7 @@ from tests.template.helpers import (
 READ = "TableReadPolicy"
 WRITE = "TableWritePolicy"
 JWT = "JwtSecretReadPolicy"
+LOGIN = "LoginAttemptsPolicy"
 
 
 def test_globals_set_runtime_architecture_tracing_and_layer():
@@ -51,7 +52,7 @@ def test_function_policies_only_reference_the_templates_managed_policies():
     """No inline statements, no SAM policy templates (DynamoDBCrudPolicy / DynamoDBReadPolicy grant Scan)."""
     tpl = load()
     managed = set(resources_of_type(tpl, "AWS::IAM::ManagedPolicy"))
-    assert managed == {READ, WRITE, JWT}
+    assert managed == {READ, WRITE, JWT, LOGIN}
     static = {route.function for route in tpl.routes() if is_static(route)}
     for name, props in tpl.functions().items():
         policies = props.get("Policies") or []
@@ -93,3 +94,15 @@ def test_only_functions_that_handle_tokens_may_read_the_jwt_secret():
             assert JWT not in refs, f"{route.route_key} neither issues nor verifies tokens"
         else:
             assert JWT in refs, f"{route.route_key} issues or verifies tokens"
+
+
+def test_login_may_count_its_attempts_and_write_nothing_else():
+    """Login reserves attempts on its counters before checking a password (conduit.services.users):
+    UpdateItem on the QUOTA#login-* items only, and no other function needs that policy."""
+    tpl = load()
+    for name in tpl.functions():
+        assert (LOGIN in policy_refs(tpl, name)) == (name == "UsersLoginFunction"), name
+    (statement,) = resources_of_type(tpl, "AWS::IAM::ManagedPolicy")[LOGIN]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Action"] == "dynamodb:UpdateItem"
+    assert statement["Resource"] == {"Fn::GetAtt": "ConduitTable.Arn"}  # the table itself, no index
+    assert statement["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["QUOTA#login-*"]}}

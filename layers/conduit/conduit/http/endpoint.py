@@ -76,11 +76,12 @@ def _authorize(request: Request, rule: Rule) -> None:
 
     token = request.bearer_token() if rule.auth != "none" else None
     if token is not None:
-        from conduit.security.tokens import verify_token
+        from conduit.security.tokens import verify_claims
 
-        request.viewer = verify_token(token)
+        claims = verify_claims(token)
+        request.viewer = claims.subject
         request.token = token
-        request.role = guard.current_role(request.viewer)
+        request.role = guard.current_role(claims, token)
     elif rule.auth == "required":
         request.require_viewer()
     guard.check(rule, request.role, request.viewer or f"ip:{request.source_ip}")

@@ -15,8 +15,9 @@ Item = dict[str, Any]
 def dynamodb() -> Any:
     """The botocore client (what boto3.client returns), built on first use: importing botocore
     is left out of the cold import of every handler."""
-    import botocore.session
     from botocore.config import Config
+
+    from conduit.aws import session
 
     settings = get_settings()
     config = Config(
@@ -28,7 +29,7 @@ def dynamodb() -> Any:
         tcp_keepalive=True,
         max_pool_connections=32,  # the feed queries followed authors on up to 32 threads
     )
-    return botocore.session.get_session().create_client(
+    return session().create_client(
         "dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint, config=config
     )
 

@@ -1,32 +1,45 @@
 """Fixed-window counters for rate limits: one item per subject and window, expired by TTL.
 
-`hit` is one atomic UpdateItem whose condition refuses the event once the window is full, so
-concurrent requests can never exceed the limit. `level` reads a counter without counting.
+`reserve` is one atomic UpdateItem whose condition refuses the event once the window is full, so
+concurrent requests can never count past the limit: the counter update is the gate, taken before
+the work it limits. `release` gives a reservation back (a login whose password was right).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
+from dataclasses import dataclass
 
 from conduit.store import keys, ops
+from conduit.store.keys import Key
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """One event counted on `key`, or refused (`key` None) until `retry_after` seconds from now."""
+
+    key: Key | None
+    retry_after: int = 0
+
+    @property
+    def refused(self) -> bool:
+        return self.key is None
 
 
 def _window(window_seconds: int, now: float) -> int:
     return int(now // window_seconds) * window_seconds
 
 
-def _retry_after(window: int, window_seconds: int, now: float) -> int:
-    return max(1, math.ceil(window + window_seconds - now))
-
-
-def hit(kind: str, subject: str, limit: int, window_seconds: int = 60) -> int | None:
-    """Count one event; None when allowed, else the seconds until the window resets."""
+def reserve(kind: str, subject: str, limit: int, window_seconds: int = 60) -> Reservation:
+    """Count one event of `subject` in the current window, unless `limit` events are already counted."""
     now = time.time()
     window = _window(window_seconds, now)
+    key = keys.quota(kind, subject, window)
     try:
         ops.update_item(
-            keys.quota(kind, subject, window),
+            key,
             "ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expires)",
             "attribute_not_exists(hits) OR hits < :limit",
             one=1,
@@ -34,18 +47,13 @@ def hit(kind: str, subject: str, limit: int, window_seconds: int = 60) -> int | 
             limit=limit,
         )
     except ops.ConditionFailed:
-        return _retry_after(window, window_seconds, now)
-    return None
+        return Reservation(None, max(1, math.ceil(window + window_seconds - now)))
+    return Reservation(key)
 
 
-def over_limit(checks: list[tuple[str, str, int]], window_seconds: int = 60) -> int | None:
-    """Whether any (kind, subject, limit) counter is already full; one BatchGetItem for all of them."""
-    now = time.time()
-    window = _window(window_seconds, now)
-    wanted = {(kind, subject): keys.quota(kind, subject, window) for kind, subject, _ in checks}
-    found = ops.batch_get(list(wanted.values()), ("hits",))
-    for kind, subject, limit in checks:
-        key = wanted[(kind, subject)]
-        if found.get((key["PK"], key["SK"]), {}).get("hits", 0) >= limit:
-            return _retry_after(window, window_seconds, now)
-    return None
+def release(reservation: Reservation) -> None:
+    """Uncount a reserved event, in the window it was counted in (a no-op once that item expired)."""
+    if reservation.key is None:
+        return
+    with contextlib.suppress(ops.ConditionFailed):  # the window's item is gone (TTL): nothing to give back
+        ops.update_item(reservation.key, "ADD hits :minus", "hits > :zero", minus=-1, zero=0)
