@@ -175,6 +175,18 @@ def test_ssm_unavailable_is_a_503_on_first_read_and_keeps_the_old_keys_after(ssm
         issue_token("u1")
 
 
+def test_a_malformed_keyset_written_later_keeps_the_keys_read_before(ssm, clock, caplog):
+    token = issue_token("u1")
+    ssm.put_parameter(Name=PARAMETER, Value='{"current": "x", "keys": []}', Type="SecureString", Overwrite=True)
+    clock[0] += keyset.KEYSET_MAX_AGE_SECONDS + 1
+    with caplog.at_level("ERROR", logger="conduit"):
+        assert verify_token(token) == "u1"
+    assert any("keeping the keys read before" in record.getMessage() for record in caplog.records)
+    keyset.forget()  # a new container has nothing to fall back on: a 500, with the fault in the log
+    with pytest.raises(keyset.KeysetError):
+        issue_token("u1")
+
+
 def test_an_ssm_throttle_is_a_service_unavailable(ssm, monkeypatch):
     from botocore.exceptions import ClientError
 

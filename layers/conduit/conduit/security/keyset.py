@@ -162,10 +162,10 @@ def _from_parameter(name: str, unknown_kid: str | None) -> Keyset:
                 return keys
         try:
             keys = parse(_read_parameter(name))
-        except ServiceUnavailable:
+        except (ServiceUnavailable, KeysetError) as error:
             if loaded is None:
-                raise
-            log.warning("JWT keyset not re-read (SSM unavailable): keeping the keys read before")
+                raise  # nothing to verify with: a 503 (SSM unavailable) or a 500 (malformed keyset)
+            log.error("JWT keyset not re-read, keeping the keys read before: %s", error)
             keys = loaded[1]
         _loaded[name] = (now, keys)
         return keys
