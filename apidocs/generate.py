@@ -217,6 +217,11 @@ ERRORS: dict[int, tuple[str, str, str]] = {  # status -> (component name, descri
     404: ("NotFound", "Not found: the key names the resource (article, profile, comment)", "article"),
     409: ("Conflict", "Already taken (username or email)", "username"),
     413: ("PayloadTooLarge", "Request body too large", "body"),
+    415: (
+        "UnsupportedMediaType",
+        "The body is not `application/json` (parameters allowed; a charset must be UTF-8)",
+        "body",
+    ),
     422: ("Unprocessable", "Invalid request: each failing field with its messages", "title"),
     429: ("TooManyRequests", "Rate limit reached (writes per minute, failed logins); retry later", "rate"),
     503: ("ServiceUnavailable", "A dependency is throttled or unavailable; nothing changed, retry later", "server"),
@@ -227,6 +232,7 @@ EXAMPLE_MESSAGES = {
     404: "not found",
     409: "has already been taken",
     413: "is too large (maximum is 65536 bytes)",
+    415: "must be JSON (Content-Type: application/json)",
     422: "can't be blank",
     429: "limit reached, retry later",
     503: "temporarily unavailable, retry later",
@@ -377,7 +383,7 @@ def _operation(
         if auth != "none":
             errors.add(401)  # required: no token; optional too: a token that is sent must be valid
         if request is not None:
-            errors |= {413, 422}
+            errors |= {413, 415, 422}
     if rule is not None and rule.write:
         errors.add(429)  # the per-user (or per-IP) write quota
     if rule is not None and rule.roles != _all_roles():

@@ -218,7 +218,7 @@ def test_deeply_nested_json_in_every_body_is_422(client, author):
 def test_non_json_content_type_is_rejected(client, author):
     payload = json.dumps({"article": {"title": unique("Form "), "description": "d", "body": "b"}})
     response = post_raw(client, "/articles", payload, author["token"], headers={"Content-Type": "text/plain"})
-    assert_error_field(response, 422, "body")
+    assert_error_field(response, 415, "body")
     assert_nothing_published(client, author)
 
 

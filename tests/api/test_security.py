@@ -122,7 +122,7 @@ def test_suspension_blocks_login_and_existing_tokens_until_lifted(client, admin,
     assert write.status_code == 401
     login = client.post("/users/login", json={"user": {"email": user["email"], "password": user["password"]}})
     assert login.status_code == 401
-    assert login.json() == {"errors": {"user": ["is suspended"]}}
+    assert login.json() == {"errors": {"credentials": ["invalid"]}}  # as a wrong password: nothing leaks
 
     lifted = client.delete(f"/admin/users/{user['username']}/suspend", token=admin["token"])
     assert lifted.json()["user"]["suspended"] is False
@@ -167,10 +167,10 @@ def test_write_quota_per_user_answers_429_then_resets(client, make_user, limits,
 
     harness_settings.cache_clear()
     subject = user_id(writer["token"])
-    assert quotas.hit("write", subject, 3) is not None  # this window is full
+    assert quotas.reserve("write", subject, 3).refused  # this window is full
     real_time = quotas.time.time
     monkeypatch.setattr(quotas.time, "time", lambda: real_time() + 60)
-    assert quotas.hit("write", subject, 3) is None
+    assert not quotas.reserve("write", subject, 3).refused
 
 
 def test_failed_logins_are_limited_per_email(client, make_user, limits):

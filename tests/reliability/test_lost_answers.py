@@ -200,13 +200,29 @@ def test_a_quota_hit_whose_answer_was_lost_counts_once(store):
     subject = f"lost-{uuid.uuid4().hex}"
     attempts = lose_first_answer(store, "UpdateItem")
     try:
-        waited = quotas.hit("write", subject, limit=1)  # before: 429, the retry found its own hit
+        first = quotas.reserve("write", subject, limit=2)  # before: counted twice, the retry's own hit
     finally:
         stop_losing(store, "UpdateItem")
     assert len(attempts) == 2 and attempts[0] == attempts[1], "botocore resent the same request"
-    assert waited is None
-    assert quotas.over_limit([("write", subject, 2)]) is None, "counted once: a second hit still fits"
-    assert quotas.hit("write", subject, limit=1) is not None, "and the limit still holds"
+    assert not first.refused
+    assert not quotas.reserve("write", subject, limit=2).refused, "counted once: a second hit still fits"
+    assert quotas.reserve("write", subject, limit=2).refused, "and the limit still holds"
+
+
+def test_a_release_whose_answer_was_lost_uncounts_once(store):
+    from conduit.store import quotas
+
+    subject = f"lost-{uuid.uuid4().hex}"
+    first, second = quotas.reserve("login", subject, limit=2), quotas.reserve("login", subject, limit=2)
+    attempts = lose_first_answer(store, "UpdateItem")
+    try:
+        quotas.release(first)  # the retry finds its attempt gone: nothing uncounted twice
+    finally:
+        stop_losing(store, "UpdateItem")
+    assert len(attempts) == 2
+    assert not quotas.reserve("login", subject, limit=2).refused  # one slot came back ...
+    assert quotas.reserve("login", subject, limit=2).refused  # ... and only one
+    assert not second.refused
 
 
 def test_an_idempotent_create_whose_record_put_was_lost_runs_once(store):

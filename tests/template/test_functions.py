@@ -41,7 +41,7 @@ def queries(*where: str) -> set[tuple[str, str]]:
 
 # Around every story, from the route's rule in conduit.authz (conduit.http.endpoint, conduit.graphql.context):
 GUARD = on_table(G)  # a token is read: security.guard.current_role -> store.users.auth_state (GetItem)
-WRITE_QUOTA = on_table(U)  # rule.write: security.guard.check -> store.quotas.hit (one UpdateItem ADD)
+WRITE_QUOTA = on_table(U)  # rule.write: security.guard.check -> store.quotas.reserve (one UpdateItem ADD)
 IDEMPOTENCY = on_table(
     P, G, U, D
 )  # rule.idempotent: conduit.idempotency, Powertools' record (put, get, update, delete)
@@ -53,8 +53,9 @@ USERNAME = on_table(G)  # store.users.id_for_username: the username marker
 STORIES: dict[str, set[tuple[str, str]]] = {
     # store.users.create: T(Put user, Put email marker, Put username marker)
     "POST /api/users": on_table(P),
-    # quotas.over_limit (B), users.id_for_email + users.get (G), quotas.hit per failed login (U)
-    "POST /api/users/login": on_table(B, G, U),
+    # quotas.reserve per source IP and email before the password check, quotas.release after a right
+    # one (U), users.id_for_email + users.get (G)
+    "POST /api/users/login": on_table(G, U),
     "GET /api/user": on_table(G),  # users.get
     # users.get; users.update: T(Update user, Delete old marker, Put new marker)
     "PUT /api/user": on_table(G, U, D, P),
@@ -166,7 +167,7 @@ def test_every_function_is_granted_exactly_the_table_access_its_code_makes():
 
 def test_the_login_function_may_count_failed_logins():
     granted = table_grants(load(), "UsersLoginFunction")
-    assert (U, TABLE) in granted, "quotas.hit on a wrong password is an UpdateItem"
+    assert (U, TABLE) in granted, "quotas.reserve before the password check is an UpdateItem"
     assert not {(P, TABLE), (D, TABLE), (C, TABLE)} & granted
 
 

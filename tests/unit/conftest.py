@@ -1,6 +1,6 @@
 """Unit-test fixtures: a known environment and fresh per-container caches for every test.
 
-Settings, the password hasher, the per-process JWT secret and the DynamoDB client are cached once per
+Settings, the password hasher, the JWT keys and the DynamoDB client are cached once per
 container (lru_cache). Each test starts from a controlled environment with those caches cleared, and
 clears them again afterwards so nothing leaks into other tests. The DynamoDB client is the exception:
 it is kept between tests whose environment is the standard one (see fresh_dynamodb_client).
@@ -16,7 +16,7 @@ from botocore.stub import Stubber
 
 from conduit import authz
 from conduit.authz import Rule
-from conduit.security import guard, passwords, tokens
+from conduit.security import guard, keyset, passwords
 from conduit.settings import get_settings
 from conduit.store import client as store_client
 from tests.unit.helpers import TEST_SECRET, build_event
@@ -42,13 +42,21 @@ SETTINGS_ENV = (
     "LOGIN_FAILURES_PER_MINUTE",
     "LOGIN_FAILURES_PER_IP_PER_MINUTE",
     "AUTH_CACHE_SECONDS",
+    "PASSWORD_CHANGE_GRACE_SECONDS",
     "IDEMPOTENCY_TTL_SECONDS",
     "TAGS_CACHE_SECONDS",
 )
 
 
 # Captured at import, so clearing works even while a test has monkeypatched one of them.
-_CACHED = (get_settings, passwords._hasher, passwords._decoy_hash, tokens._process_secret)
+_CACHED = (
+    get_settings,
+    passwords._hasher,
+    passwords._decoy_hash,
+    keyset._process_keyset,
+    keyset._from_environment,
+    keyset._ssm,
+)
 _DYNAMODB = store_client.dynamodb
 _client_env_changed = False
 
@@ -56,6 +64,7 @@ _client_env_changed = False
 def clear_caches(*, client: bool = True) -> None:
     for cached in _CACHED:
         cached.cache_clear()
+    keyset.forget()
     if client:
         _DYNAMODB.cache_clear()
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conduit.errors import PayloadTooLarge, Unauthorized, Unprocessable
+from conduit.errors import PayloadTooLarge, Unauthorized, Unprocessable, UnsupportedMediaType
 from conduit.http.request import MAX_JSON_DEPTH, Request
 from conduit.validation import NewCommentBody
 from tests.unit.helpers import build_event
@@ -135,7 +135,17 @@ def test_base64_encoded_body():
     assert request.body(NewCommentBody).comment.body == "h\u00e9llo"
 
 
-@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8", "APPLICATION/JSON"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/json",
+        "application/json; charset=utf-8",
+        "APPLICATION/JSON",
+        "application/json;charset=UTF-8",
+        'application/json; charset="utf-8"',
+        " application/json ; charset=utf8",
+    ],
+)
 def test_json_content_types_are_accepted(content_type):
     assert request_with(headers={"content-type": content_type}, body={"a": 1}).json() == {"a": 1}
 
@@ -147,11 +157,50 @@ def test_missing_content_type_is_treated_as_json():
 
 
 @pytest.mark.parametrize(
-    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/html"]
+    "content_type",
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "text/html",
+        # Types that merely mention JSON were accepted before (a substring test): issue 13, row 9.
+        "image/json",
+        "application/jsonx",
+        "text/json",
+        "application/json-patch+json",
+        "application/vnd.api+json",
+        "application/x-json",
+        "json",
+        "",
+        "application/json; charset=iso-8859-1",
+        "application/json; charset=utf-16",
+    ],
 )
-def test_non_json_content_type_is_unprocessable(content_type):
+def test_other_content_types_are_unsupported_media_types(content_type):
     request = request_with(headers={"content-type": content_type}, body={"a": 1})
-    assert unprocessable(request) == {"body": ["must be JSON (Content-Type: application/json)"]}
+    with pytest.raises(UnsupportedMediaType) as caught:
+        request.json()
+    assert caught.value.status == 415
+    assert caught.value.errors == {"body": ["must be JSON (Content-Type: application/json)"]}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"a": 1, "a": 2}',
+        '{"user": {"email": "a@b.co", "password": "x", "email": "c@d.co"}}',
+        '[{"k": 1}, {"k": 1, "k": 1}]',
+        '{"a": {"b": {"c": {"d": 1, "d": 1}}}}',
+    ],
+)
+def test_duplicate_keys_are_unprocessable(raw):
+    # Before: json.loads kept the last value, so two parsers (a WAF, a log, this API) could read
+    # two different requests in the same bytes (issue 13, row 9).
+    assert unprocessable(request_with(raw_body=raw)) == {"body": ["has a duplicate key"]}
+
+
+def test_same_key_in_different_objects_is_fine():
+    assert request_with(raw_body='{"a": {"k": 1}, "b": {"k": 2}}').json() == {"a": {"k": 1}, "b": {"k": 2}}
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\n\t"])

@@ -16,10 +16,11 @@ from conduit.errors import (
     ServiceUnavailable,
     Unauthorized,
     Unprocessable,
+    UnsupportedMediaType,
     invalid_token,
     missing_token,
 )
-from conduit.http.responses import JSON_TYPE, error_response, json_response
+from conduit.http.responses import JSON_TYPE, Encoded, encode, error_response, json_response
 
 
 def body_of(response: dict) -> dict:
@@ -35,6 +36,13 @@ def test_json_response_shape():
         "isBase64Encoded": False,
     }
     assert JSON_TYPE == "application/json; charset=utf-8"
+
+
+def test_an_encoded_payload_is_sent_as_it_is():
+    # An idempotent create's remembered answer: its bytes, not a re-encoding with other key order.
+    body = '{"z":1,"a":{"y":"é","b":2}}'
+    assert json_response(201, Encoded(body))["body"] == body
+    assert encode({"z": 1, "a": {"y": "é"}}) == '{"z":1,"a":{"y":"é"}}'
 
 
 def test_json_response_keeps_unicode_readable():
@@ -73,6 +81,7 @@ def test_none_payload_has_an_empty_body():
         (Conflict("email"), 409, {"email": ["has already been taken"]}),
         (Conflict("slug", "is in use"), 409, {"slug": ["is in use"]}),
         (PayloadTooLarge("body", "is too large"), 413, {"body": ["is too large"]}),
+        (UnsupportedMediaType("body", "must be JSON"), 415, {"body": ["must be JSON"]}),
         (Unprocessable("title", "can't be blank"), 422, {"title": ["can't be blank"]}),
         (ServiceUnavailable(), 503, {"server": ["temporarily unavailable, retry later"]}),
     ],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import time
 from typing import Any
@@ -11,8 +13,8 @@ import jwt
 import pytest
 
 from conduit.errors import Unauthorized
-from conduit.security import tokens
-from conduit.security.tokens import SECRET_CACHE_SECONDS, issue_token, signing_secret, verify_token
+from conduit.security import keyset
+from conduit.security.tokens import issue_token, verify_claims, verify_token
 from tests.unit.helpers import TEST_SECRET
 
 INVALID = {"token": ["is invalid"]}
@@ -141,63 +143,67 @@ def test_exp_that_is_not_a_number_is_rejected():
     assert_rejected(forge(valid_claims(exp="tomorrow")))
 
 
-# --- the signing secret ----------------------------------------------------------------------------------
+# --- key ids and credentials versions ------------------------------------------------------------------
+
+
+def test_token_names_its_key_and_carries_the_credentials_version():
+    token = issue_token("u1", credentials_version=3)
+    assert jwt.get_unverified_header(token)["kid"] == keyset.DEFAULT_KID
+    assert jwt.decode(token, TEST_SECRET, algorithms=["HS256"])["cv"] == 3
+    assert verify_claims(token) == tokens_claims("u1", 3)
+
+
+def test_token_without_a_kid_is_verified_with_the_default_key():
+    # Tokens issued before keys had names carry no kid: the `default` key (a bare secret) verifies them.
+    assert "kid" not in jwt.get_unverified_header(forge(valid_claims()))
+    assert verify_claims(forge(valid_claims())) == tokens_claims("user-1", 0)
+
+
+@pytest.mark.parametrize("kid", ["another-key", "", 7, None, ["default"]])
+def test_token_naming_an_unknown_key_is_rejected(kid):
+    # Signed with the right secret: only the key id is wrong (PyJWT refuses to encode a non-string kid).
+    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
+    payload = b64url(json.dumps(valid_claims()).encode())
+    signature = hmac.new(TEST_SECRET.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    assert_rejected(f"{header}.{payload}.{b64url(signature)}")
+
+
+@pytest.mark.parametrize("version", [-1, "1", 1.5, True, None])
+def test_credentials_version_that_is_not_a_natural_number_is_rejected(version):
+    assert_rejected(forge(valid_claims(cv=version)))
+
+
+def tokens_claims(subject: str, version: int) -> object:
+    from conduit.security.tokens import Claims
+
+    return Claims(subject, version)
+
+
+# --- the signing keys ------------------------------------------------------------------------------------
 
 
 def test_jwt_secret_env_wins_over_parameter(set_env, monkeypatch):
-    from aws_lambda_powertools.utilities import parameters
-
-    def must_not_be_called(*args: Any, **kwargs: Any) -> str:
-        raise AssertionError("SSM must not be read when JWT_SECRET is set")
-
-    monkeypatch.setattr(parameters, "get_parameter", must_not_be_called)
+    monkeypatch.setattr(keyset, "_read_parameter", lambda name: pytest.fail("SSM must not be read"))
     set_env(JWT_SECRET="env-secret-" + "e" * 48, JWT_SECRET_PARAMETER="/conduit/jwt")
-    assert signing_secret() == "env-secret-" + "e" * 48
     token = issue_token("u1")
+    assert jwt.get_unverified_header(token)["kid"] == keyset.DEFAULT_KID
     assert jwt.decode(token, "env-secret-" + "e" * 48, algorithms=["HS256"])["sub"] == "u1"
-
-
-def test_secret_parameter_is_read_decrypted_and_cached_by_powertools(set_env, monkeypatch):
-    from aws_lambda_powertools.utilities import parameters
-
-    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    ssm_secret = "ssm-secret-" + "s" * 48
-
-    def fake_get_parameter(*args: Any, **kwargs: Any) -> str:
-        calls.append((args, kwargs))
-        return ssm_secret
-
-    monkeypatch.setattr(parameters, "get_parameter", fake_get_parameter)
-    set_env(JWT_SECRET=None, JWT_SECRET_PARAMETER="/conduit/prod/jwt-secret")
-
-    token = issue_token("u7")
-    assert jwt.decode(token, ssm_secret, algorithms=["HS256"])["sub"] == "u7"
-    assert verify_token(token) == "u7"
-    assert calls, "get_parameter was not called"
-    for args, kwargs in calls:
-        name = args[0] if args else kwargs.get("name")
-        assert name == "/conduit/prod/jwt-secret"
-        assert kwargs.get("decrypt") is True
-        assert isinstance(kwargs.get("max_age"), int)
-        assert kwargs["max_age"] > 0
-        assert kwargs["max_age"] == SECRET_CACHE_SECONDS
+    assert verify_token(token) == "u1"
 
 
 def test_without_any_secret_a_random_per_process_secret_is_used(set_env, monkeypatch):
-    from aws_lambda_powertools.utilities import parameters
-
-    monkeypatch.setattr(parameters, "get_parameter", lambda *a, **k: pytest.fail("SSM must not be read"))
+    monkeypatch.setattr(keyset, "_read_parameter", lambda name: pytest.fail("SSM must not be read"))
     set_env(JWT_SECRET=None, JWT_SECRET_PARAMETER=None)
 
-    first = signing_secret()
-    assert first == signing_secret(), "the secret is stable within a process"
+    first = keyset.current().signing_key().secret
+    assert first == keyset.current().signing_key().secret, "the secret is stable within a process"
     assert len(first) >= 32
     assert first != TEST_SECRET
     token = issue_token("u1")
     assert verify_token(token) == "u1"
 
-    tokens._process_secret.cache_clear()  # as in a new process (container)
-    second = signing_secret()
+    keyset._process_keyset.cache_clear()  # as in a new process (container)
+    second = keyset.current().signing_key().secret
     assert second != first, "the fallback secret must be random, not a constant"
     assert_rejected(token)
 
@@ -205,7 +211,7 @@ def test_without_any_secret_a_random_per_process_secret_is_used(set_env, monkeyp
 def test_random_secret_fallback_logs_a_warning(set_env, caplog):
     set_env(JWT_SECRET=None, JWT_SECRET_PARAMETER=None)
     with caplog.at_level("WARNING", logger="conduit"):
-        secret = signing_secret()
+        secret = keyset.current().signing_key().secret
     messages = [record.getMessage() for record in caplog.records]
     assert any("random per-process secret" in message for message in messages)
     assert all(secret not in message for message in messages)

@@ -33,6 +33,7 @@ class Settings:
     login_failures_per_minute: int
     login_failures_per_ip_per_minute: int
     auth_cache_seconds: int
+    password_change_grace_seconds: int
     idempotency_ttl_seconds: int
     tags_cache_seconds: int
 
@@ -60,6 +61,8 @@ class Settings:
             login_failures_per_minute=_int("LOGIN_FAILURES_PER_MINUTE", 5),
             login_failures_per_ip_per_minute=_int("LOGIN_FAILURES_PER_IP_PER_MINUTE", 20),
             auth_cache_seconds=_int("AUTH_CACHE_SECONDS", 5),
+            # how long the token that changed a password keeps working (conduit.security.credentials)
+            password_change_grace_seconds=_int("PASSWORD_CHANGE_GRACE_SECONDS", 60),
             idempotency_ttl_seconds=_int("IDEMPOTENCY_TTL_SECONDS", 3600),
             tags_cache_seconds=_int("TAGS_CACHE_SECONDS", 10),
         )

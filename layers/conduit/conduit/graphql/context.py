@@ -67,15 +67,13 @@ class Context:
             raise self._refused
         if self._identity is None:
             from conduit.security import guard
-            from conduit.security.tokens import verify_token
 
             try:
-                viewer = verify_token(self.token or "")
-                self._identity = (viewer, guard.current_role(viewer))
+                self._identity = guard.authenticate(self.token or "")
             except ApiError as refused:
                 self._refused = refused
                 raise
-            current.viewer = viewer
+            current.viewer = self._identity[0]
         return self._identity
 
     @cached_property

@@ -20,7 +20,7 @@ from conduit import observability
 from conduit.authz import Rule, rule_for
 from conduit.http import caching
 from conduit.http.request import Request
-from conduit.http.responses import error_response, harden, json_response
+from conduit.http.responses import Encoded, encode, error_response, harden, json_response
 from conduit.store import request_scope
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -78,11 +78,12 @@ def _authorize(request: Request, rule: Rule) -> None:
 
     token = request.bearer_token() if rule.auth != "none" else None
     if token is not None:
-        from conduit.security.tokens import verify_token
+        from conduit.security.tokens import verify_claims
 
-        request.viewer = verify_token(token)
+        claims = verify_claims(token)
+        request.viewer = claims.subject
         request.token = token
-        request.role = guard.current_role(request.viewer)
+        request.role = guard.current_role(claims, token)
     elif rule.auth == "required":
         request.require_viewer()
     guard.check(rule, request.role, request.viewer or f"ip:{request.source_ip}")
@@ -93,11 +94,14 @@ def _run(request: Request, route: str, rule: Rule, story: Callable[[Request], An
         return story(request)
     from conduit import idempotency
 
-    return idempotency.run_once(
+    # The encoded body is what is remembered, so a replay answers the first answer's very bytes
+    # (the store would otherwise re-encode the payload with its keys sorted).
+    answer = idempotency.run_once(
         route,
         request.viewer or f"ip:{request.source_ip}",
         request.headers.get(idempotency.HEADER),
         request.path.encode("utf-8") + b"\n" + request.raw_body,  # same key on another resource: mismatch
-        lambda: story(request),
+        lambda: encode(story(request)),
         context,
     )
+    return Encoded(answer) if isinstance(answer, str) else answer  # a record kept as a payload: re-encoded

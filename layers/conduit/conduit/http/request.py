@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from conduit.authz import Role
-from conduit.errors import PayloadTooLarge, Unprocessable, missing_token
+from conduit.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType, missing_token
 from conduit.settings import get_settings
 
 if TYPE_CHECKING:  # pydantic is imported only by handlers that parse a body
@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pydantic is imported only by handlers that parse a body
 M = TypeVar("M", bound="BaseModel")
 TOKEN_SCHEMES = ("token", "bearer")
 MAX_JSON_DEPTH = 20
+JSON_MEDIA_TYPE = "application/json"
 
 
 @dataclass(slots=True)
@@ -76,18 +77,44 @@ class Request:
     def _decode_json(self) -> Any:
         if len(self.raw_body) > get_settings().max_body_bytes:
             raise PayloadTooLarge("body", f"is too large (maximum is {get_settings().max_body_bytes} bytes)")
-        content_type = self.headers.get("content-type", "application/json").lower()
-        if "json" not in content_type:
-            raise Unprocessable("body", "must be JSON (Content-Type: application/json)")
+        if not is_json_media_type(self.headers.get("content-type", JSON_MEDIA_TYPE)):
+            raise UnsupportedMediaType("body", "must be JSON (Content-Type: application/json)")
         if not self.raw_body.strip():
             raise Unprocessable("body", "can't be blank")
         try:
-            decoded = json.loads(self.raw_body.decode("utf-8"))
+            decoded = json.loads(self.raw_body.decode("utf-8"), object_pairs_hook=_unique_keys)
+        except _DuplicateKey:
+            raise Unprocessable("body", "has a duplicate key") from None
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise Unprocessable("body", "is not valid JSON") from None
         if _depth(decoded) > MAX_JSON_DEPTH:
             raise Unprocessable("body", "is nested too deeply")
         return decoded
+
+
+def is_json_media_type(content_type: str) -> bool:
+    """`application/json`, with parameters or none (a charset must be UTF-8, as JSON is: RFC 8259).
+    No other type, even one that mentions JSON (`text/json`, `application/jsonx`, `image/json`)."""
+    media_type, *parameters = content_type.split(";")
+    if media_type.strip().lower() != JSON_MEDIA_TYPE:
+        return False
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            return False
+    return True
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads' object hook: an object that names a key twice is refused, not read as its last value."""
+    decoded = dict(pairs)
+    if len(decoded) != len(pairs):
+        raise _DuplicateKey
+    return decoded
 
 
 def bearer_token(authorization: str) -> str | None:

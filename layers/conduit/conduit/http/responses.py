@@ -11,13 +11,21 @@ from conduit.errors import ApiError, ServiceUnavailable
 JSON_TYPE = "application/json; charset=utf-8"
 
 
+class Encoded(str):
+    """A payload already encoded as its JSON body (an idempotent create's answer, kept byte for byte)."""
+
+
+def encode(payload: Any) -> Encoded:
+    return Encoded(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+
+
 def json_response(status: int, payload: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:
     if payload is None or status == 204:
         return {"statusCode": status, "headers": dict(headers or {}), "body": "", "isBase64Encoded": False}
     return {
         "statusCode": status,
         "headers": {"content-type": JSON_TYPE, **(headers or {})},
-        "body": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+        "body": payload if isinstance(payload, Encoded) else encode(payload),
         "isBase64Encoded": False,
     }
 

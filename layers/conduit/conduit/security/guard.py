@@ -5,22 +5,40 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conduit import observability
 from conduit.authz import Role, Rule
 from conduit.errors import Forbidden, TooManyRequests, Unauthorized, invalid_token
 from conduit.settings import get_settings
 
+if TYPE_CHECKING:
+    from conduit.security.tokens import Claims
+
 _cache: dict[str, tuple[float, dict[str, Any] | None]] = {}
 _lock = threading.Lock()
 
 
-def current_role(uid: str) -> Role:
-    """The caller's role now: a deleted or suspended user's token stops working at once
-    (within AUTH_CACHE_SECONDS in other containers)."""
-    state = _auth_state(uid)
-    if state is None:
+def authenticate(token: str) -> tuple[str, Role]:
+    """The user a token was issued to and their role now (401 for a bad or outdated token)."""
+    from conduit.security.tokens import verify_claims
+
+    claims = verify_claims(token)
+    return claims.subject, current_role(claims, token)
+
+
+def current_role(claims: Claims, token: str) -> Role:
+    """The role now of the user a verified token names. 401 when the user is gone, suspended, or
+    changed their password after the token was issued (conduit.security.credentials); in other
+    containers within AUTH_CACHE_SECONDS."""
+    from conduit.security import credentials
+
+    state = _auth_state(claims.subject)
+    if state is not None and credentials.version(state) < claims.credentials_version:
+        forget(claims.subject)  # the token is newer than this container's copy: read the user again
+        state = _auth_state(claims.subject)
+    grace = get_settings().password_change_grace_seconds
+    if state is None or not credentials.is_current(state, claims.credentials_version, token, grace):
         raise invalid_token()
     if state.get("suspended"):
         raise Unauthorized("user", "is suspended")
@@ -34,10 +52,10 @@ def check(rule: Rule, role: Role | None, subject: str) -> None:
     if rule.write:
         from conduit.store import quotas
 
-        wait = quotas.hit("write", subject, get_settings().write_quota_per_minute)
-        if wait is not None:
+        reservation = quotas.reserve("write", subject, get_settings().write_quota_per_minute)
+        if reservation.refused:
             observability.count("RateLimited")
-            raise TooManyRequests(wait)
+            raise TooManyRequests(reservation.retry_after)
 
 
 def forget(uid: str) -> None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from conduit import observability
 from conduit.errors import ServiceUnavailable, TooManyRequests, Unauthorized, invalid_token
+from conduit.security import credentials, guard
 from conduit.security.passwords import hash_password, verify_password
 from conduit.security.tokens import issue_token
 from conduit.services.views import UserView, user_view
@@ -20,48 +21,76 @@ if TYPE_CHECKING:  # request models are pydantic: not imported by read-only hand
 def register(new: NewUser) -> UserView:
     user = users.create(new.username, new.email, hash_password(new.password))
     observability.count("UserRegistered")
-    return user_view(user, issue_token(user["id"], user["role"]))
+    return user_view(user, _token_for(user))
 
 
 def login(credentials: Credentials, source_ip: str) -> UserView:
-    """Check the password; failures are limited per email and per source IP (429 past the limit)."""
+    """Check the password, at most `limit` times per window per email and per source IP.
+
+    Each attempt is reserved on both counters (conditional UpdateItems) before the password is
+    checked, so a burst gets no more checks than the limits allow; the rest are 429 at once. A right
+    password gives its reservations back: the counters count failed (and running) attempts only.
+    Unknown emails, wrong passwords and suspended accounts answer alike, after the same work.
+    """
     settings = get_settings()
-    counters = [
-        ("login-email", credentials.email.lower(), settings.login_failures_per_minute),
-        ("login-ip", source_ip, settings.login_failures_per_ip_per_minute),
-    ]
-    wait = quotas.over_limit(counters)
-    if wait is not None:
-        observability.count("RateLimited")
-        raise TooManyRequests(wait)
+    reservations = _reserve_attempt(
+        [
+            ("login-ip", source_ip, settings.login_failures_per_ip_per_minute),
+            ("login-email", credentials.email.lower(), settings.login_failures_per_minute),
+        ]
+    )
     uid = users.id_for_email(credentials.email)
     user = users.get(uid) if uid else None
     # verify_password runs (against a decoy hash) even for unknown emails: no enumeration by timing.
-    if not verify_password(credentials.password, user["passwordHash"] if user else None) or user is None:
+    valid = verify_password(credentials.password, user["passwordHash"] if user else None)
+    if not valid or user is None or user.get("suspended"):
         observability.count("LoginFailed")
-        for kind, subject, limit in counters:
-            quotas.hit(kind, subject, limit)
-        raise Unauthorized("credentials", "invalid")
-    if user.get("suspended"):
-        raise Unauthorized("user", "is suspended")
-    return user_view(user, issue_token(user["id"], user.get("role", "user")))
+        raise Unauthorized("credentials", "invalid")  # the reservations stay: they count this failure
+    for reservation in reservations:
+        quotas.release(reservation)  # a fault here is a 503 like any other; the attempt stays counted
+    return user_view(user, _token_for(user))
 
 
-def current(uid: str) -> Item:
-    user = users.get(uid)
+def _reserve_attempt(counters: list[tuple[str, str, int]]) -> list[quotas.Reservation]:
+    """One attempt reserved on every counter, or none (429) when any of them is full."""
+    taken: list[quotas.Reservation] = []
+    for kind, subject, limit in counters:
+        reservation = quotas.reserve(kind, subject, limit)
+        if reservation.refused:
+            for earlier in taken:
+                quotas.release(earlier)  # this attempt checks no password: it counts on no counter
+            observability.count("RateLimited")
+            raise TooManyRequests(reservation.retry_after)
+        taken.append(reservation)
+    return taken
+
+
+def _token_for(user: Item) -> str:
+    return issue_token(user["id"], user.get("role") or "user", credentials.version(user))
+
+
+def current(uid: str, consistent: bool = False) -> Item:
+    user = users.get(uid, consistent=consistent)
     if user is None:
         raise invalid_token()  # the token outlived its user
     return user
 
 
 def update(uid: str, token: str, changes: UserChanges) -> UserView:
+    """Apply the changes; a new password moves the user's credentials version on, which outdates
+    the tokens issued before (conduit.security.credentials), so the answer carries a fresh token."""
     requested: dict[str, Any] = changes.model_dump(exclude_unset=True)
-    if "password" in requested:
+    user = current(uid, consistent=True)  # the conditions of the write compare with this read
+    password_changed = "password" in requested
+    if password_changed:
         requested["passwordHash"] = hash_password(requested.pop("password"))
-    user = current(uid)
+        requested.update(credentials.changed(user, token))
     if requested:
         try:
             user = users.update(user, requested)
         except ops.TransactionCancelled:
             raise ServiceUnavailable() from None  # changed concurrently; nothing was written
+    if password_changed:
+        guard.forget(uid)  # this container's cached auth state has the old version
+        token = _token_for(user)
     return user_view(user, token)

@@ -40,8 +40,9 @@ LOCAL_READ_TIMEOUT_SECONDS = 5.0
 def dynamodb() -> Any:
     """The botocore client (what boto3.client returns), built on first use: importing botocore
     is left out of the cold import of every handler."""
-    import botocore.session
     from botocore.config import Config
+
+    from conduit.aws import session
 
     settings = get_settings()
     local = settings.dynamodb_endpoint is not None
@@ -52,7 +53,7 @@ def dynamodb() -> Any:
         tcp_keepalive=True,
         max_pool_connections=32,  # the feed queries followed authors on up to 32 threads
     )
-    return botocore.session.get_session().create_client(
+    return session().create_client(
         "dynamodb", region_name=settings.region, endpoint_url=settings.dynamodb_endpoint, config=config
     )
 

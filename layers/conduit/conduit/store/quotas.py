@@ -1,39 +1,54 @@
 """Fixed-window counters for rate limits: one item per subject and window, expired by TTL.
 
-`hit` is one atomic UpdateItem whose condition refuses the event once the window is full, so
-concurrent requests can never exceed the limit. `over_limit` reads counters without counting.
+`reserve` is one atomic UpdateItem whose condition refuses the event once the window is full, so
+concurrent requests can never count past the limit: the counter update is the gate, taken before
+the work it limits. `release` gives a reservation back (a login whose password was right).
 
-A hit is safe to retry: it adds a random attempt id to the window's `attempts` set in the same
-update, and the condition refuses an attempt already there. botocore resends the same request when
-an answer is lost, so a retry of a hit that counted finds its own id (returned with the failed
-condition) and is allowed, instead of counting twice or answering 429 for a counted request.
+Both are safe to retry: a reservation adds a random attempt id to the window's `attempts` set in the
+same update, and the condition refuses an attempt already there. botocore resends the same request when
+an answer is lost, so a retry of a reservation that counted finds its own id (returned with the failed
+condition) and is granted, instead of counting twice or answering 429 for a counted request; a release
+removes the id under the condition that it is there, so a retried release uncounts nothing twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import secrets
 import time
+from dataclasses import dataclass
 
 from conduit.store import keys, ops
+from conduit.store.keys import Key
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """One event counted on `key` as `attempt`, or refused (`key` None) until `retry_after` seconds from now."""
+
+    key: Key | None
+    attempt: str = ""
+    retry_after: int = 0
+
+    @property
+    def refused(self) -> bool:
+        return self.key is None
 
 
 def _window(window_seconds: int, now: float) -> int:
     return int(now // window_seconds) * window_seconds
 
 
-def _retry_after(window: int, window_seconds: int, now: float) -> int:
-    return max(1, math.ceil(window + window_seconds - now))
-
-
-def hit(kind: str, subject: str, limit: int, window_seconds: int = 60) -> int | None:
-    """Count one event; None when allowed, else the seconds until the window resets."""
+def reserve(kind: str, subject: str, limit: int, window_seconds: int = 60) -> Reservation:
+    """Count one event of `subject` in the current window, unless `limit` events are already counted."""
     now = time.time()
     window = _window(window_seconds, now)
+    key = keys.quota(kind, subject, window)
     attempt = secrets.token_hex(6)
     try:
         ops.update_item(
-            keys.quota(kind, subject, window),
+            key,
             "ADD hits :one, attempts :attempts SET expiresAt = if_not_exists(expiresAt, :expires)",
             "(attribute_not_exists(hits) OR hits < :limit) AND NOT contains(attempts, :attempt)",
             one=1,
@@ -44,19 +59,21 @@ def hit(kind: str, subject: str, limit: int, window_seconds: int = 60) -> int | 
         )
     except ops.ConditionFailed as failed:
         if failed.item and attempt in failed.item.get("attempts", ()):
-            return None  # a retry of this very hit, which counted: allowed once, counted once
-        return _retry_after(window, window_seconds, now)
-    return None
+            return Reservation(key, attempt)  # a retry of this very reservation, which counted: granted once
+        return Reservation(None, retry_after=max(1, math.ceil(window + window_seconds - now)))
+    return Reservation(key, attempt)
 
 
-def over_limit(checks: list[tuple[str, str, int]], window_seconds: int = 60) -> int | None:
-    """Whether any (kind, subject, limit) counter is already full; one BatchGetItem for all of them."""
-    now = time.time()
-    window = _window(window_seconds, now)
-    wanted = {(kind, subject): keys.quota(kind, subject, window) for kind, subject, _ in checks}
-    found = ops.batch_get(list(wanted.values()), ("hits",))
-    for kind, subject, limit in checks:
-        key = wanted[(kind, subject)]
-        if found.get((key["PK"], key["SK"]), {}).get("hits", 0) >= limit:
-            return _retry_after(window, window_seconds, now)
-    return None
+def release(reservation: Reservation) -> None:
+    """Uncount a reserved event, in the window it was counted in (a no-op once that item expired)."""
+    if reservation.key is None:
+        return
+    with contextlib.suppress(ops.ConditionFailed):  # already released (a retry), or the window's item is gone
+        ops.update_item(
+            reservation.key,
+            "ADD hits :minus DELETE attempts :attempts",
+            "contains(attempts, :attempt)",
+            minus=-1,
+            attempts={reservation.attempt},
+            attempt=reservation.attempt,
+        )

@@ -40,8 +40,8 @@ def create(username: str, email: str, password_hash: str) -> Item:
     return user
 
 
-def get(uid: str, projection: tuple[str, ...] | None = None) -> Item | None:
-    return ops.get_item(keys.user(uid), projection)
+def get(uid: str, projection: tuple[str, ...] | None = None, consistent: bool = False) -> Item | None:
+    return ops.get_item(keys.user(uid), projection, consistent=consistent)
 
 
 def id_for_email(email: str) -> str | None:
@@ -58,7 +58,8 @@ def update(current: Item, changes: dict[str, Any]) -> Item:
     """Apply changes to a user; username/email moves swap their markers in the same transaction.
 
     The user update is conditional on the username and email read before, so a concurrent change
-    cannot leave a marker pointing at the wrong user.
+    cannot leave a marker pointing at the wrong user; and, when it sets a new credentials version,
+    on the version read before.
     """
     uid = current["id"]
     sets = {name: value for name, value in changes.items() if value is not None}
@@ -67,14 +68,15 @@ def update(current: Item, changes: dict[str, Any]) -> Item:
     expression = "SET " + ", ".join(f"#{name} = :{name}" for name in sets)
     if removes:
         expression += " REMOVE " + ", ".join(f"#{name}" for name in removes)
-    action = tx.update(
-        keys.user(uid),
-        expression,
-        "attribute_exists(PK) AND #username = :oldUsername AND #email = :oldEmail",
-        **sets,
-        oldUsername=current["username"],
-        oldEmail=current["email"],
-    )
+    condition = "attribute_exists(PK) AND #username = :oldUsername AND #email = :oldEmail"
+    guards: dict[str, Any] = {"oldUsername": current["username"], "oldEmail": current["email"]}
+    if "credentialsVersion" in changes:  # a password change: one version step, never two at once
+        if "credentialsVersion" in current:
+            condition += " AND #credentialsVersion = :oldVersion"
+            guards["oldVersion"] = current["credentialsVersion"]
+        else:
+            condition += " AND attribute_not_exists(#credentialsVersion)"
+    action = tx.update(keys.user(uid), expression, condition, **sets, **guards)
     action["Update"]["ExpressionAttributeNames"] = {f"#{name}": name for name in [*sets, *removes, "username", "email"]}
     actions = [action]
     email_index = username_index = -1
@@ -111,11 +113,12 @@ def _taken(cancelled: ops.TransactionCancelled, email_index: int, username_index
     raise cancelled
 
 
-AUTH_FIELDS = ("id", "role", "suspended")
+AUTH_FIELDS = ("id", "role", "suspended", "credentialsVersion", "credentialsChangedBy", "credentialsChangedAt")
 
 
 def auth_state(uid: str) -> Item | None:
-    """What authorization needs of a user: role and suspension (one small GetItem)."""
+    """What authorization needs of a user: role, suspension and which tokens their credentials
+    still accept (conduit.security.credentials); one small GetItem."""
     return ops.get_item(keys.user(uid), AUTH_FIELDS)
 
 
