@@ -32,8 +32,8 @@ class FakeStore:
     def reserve(self, kind: str, subject: str, limit: int) -> quotas.Reservation:
         self.calls.append(f"reserve {kind}")
         if kind in self.full:
-            return quotas.Reservation(None, 17)
-        return quotas.Reservation({"PK": f"QUOTA#{kind}#{subject}", "SK": "0"})
+            return quotas.Reservation(None, retry_after=17)
+        return quotas.Reservation({"PK": f"QUOTA#{kind}#{subject}", "SK": "0"}, "attempt")
 
     def release(self, reservation: quotas.Reservation) -> None:
         self.calls.append(f"release {reservation.key['PK'].split('#')[1]}")
