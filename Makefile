@@ -1,13 +1,14 @@
 # The commands of the README:
 #   make api          run the API at http://127.0.0.1:3000/api (installs what it needs first)
 #   make test         lint + every test + both RealWorld conformance suites (what CI runs)
+#   make check        the fast loop: lint + unit, template, build and local-runtime tests (under a minute)
 #   make build-twin   the x86_64 twin of `sam build` + its import check (scripts/build-twin; incremental)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: api api-seeded test lint unit suites install clean build-twin
+.PHONY: api api-seeded test check lint unit suites install clean build-twin
 
 $(STAMP): requirements-dev.txt layers/conduit/requirements.txt functions/docs_assets/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,9 @@ api: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/test-all
+
+check: $(STAMP)
+	bash scripts/check
 
 build-twin: $(STAMP)
 	bash scripts/build-twin
