@@ -39,6 +39,7 @@ from conduit.graphql.idempotency import OneMutationPerKey
 from conduit.graphql.schema import build
 from conduit.http.request import MAX_JSON_DEPTH, bearer_token
 from conduit.http.responses import harden
+from conduit.services.paging import RESPONSE_BYTES_BUDGET
 from conduit.settings import get_settings
 
 HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "BAD_USER_INPUT"}
@@ -73,6 +74,11 @@ class ConduitGraphQL(GraphQL):
                 graphql_error(refused.reason, HTTP_CODES.get(refused.status_code, "BAD_REQUEST")), refused.status_code
             )
         await response(scope, receive, send)
+
+    def encode_json(self, data: object) -> str:
+        """Non-ASCII as UTF-8, as REST answers (json.dumps' default escapes it to 6 or 12 bytes a
+        character, which the Lambda runtime's own JSON escaping then grows further)."""
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     def decode_json(self, data: str | bytes) -> object:
         """JSON of the body (or of GET's `variables`): malformed, not UTF-8 or too deep is a 400, as
@@ -155,6 +161,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         except Exception as error:  # Mangum answers the app's own failures; this is a last resort
             observability.logger().error("unhandled error", exc_info=error, extra={"requestId": request_id})
             response = _json(500, graphql_error("Internal server error", "INTERNAL_SERVER_ERROR"))
+    response = _within_budget(response)
     response.setdefault("headers", {}).pop("content-length", None)  # API Gateway sets it
     # Every answer, the GraphiQL page too (which keeps its own Content-Security-Policy: page.py).
     harden(response, personal=bearer_token(headers.get("authorization", "")) is not None)
@@ -169,6 +176,21 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         context=context,
     )
     return response
+
+
+def _within_budget(response: dict[str, Any]) -> dict[str, Any]:
+    """A result too big for a Lambda response (6 MB; the budget keeps a third in reserve) becomes a
+    RESPONSE_TOO_LARGE error: what a GraphQL answer weighs depends on the fields asked, so it is
+    measured as the runtime will write it (its JSON envelope, non-ASCII escaped), not estimated."""
+    size = len(json.dumps(response))
+    if size <= RESPONSE_BYTES_BUDGET:
+        return response
+    message = (
+        f"The result is {size} bytes, more than the {RESPONSE_BYTES_BUDGET} an answer may carry: "
+        "ask for smaller pages (first) or fewer fields"
+    )
+    error = graphql_error(message, "RESPONSE_TOO_LARGE", bytes=size, maxBytes=RESPONSE_BYTES_BUDGET)
+    return _json(200, {"data": None, **error})
 
 
 def _serve(event: dict[str, Any], context: Any) -> dict[str, Any]:
