@@ -9,8 +9,8 @@
             `articles`, `feed`, `comments`) costs 10; the selection under a connection
             (`articles`, `feed`, `users`, `comments`) counts once per item of its page (`first`,
             default 20, at most 60 articles, 100 users, 25 comments). A full page of 60 articles
-            with all their fields costs about 1,300 and passes; 5 articles with a page of 20
-            comments each about 1,300; 20 with comments, or lists nested in lists, are refused
+            with all their fields costs about 1,400 and passes; 10 articles with their first 20
+            comments about 1,150; 30 with comments, or lists nested in lists, are refused
             (QUERY_TOO_COMPLEX) before any resolver runs.
 - introspection  GRAPHQL_INTROSPECTION (on unless "false"; off in prod)
 """
