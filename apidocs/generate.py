@@ -90,6 +90,22 @@ class GraphQLResponse(TypedDict):
     errors: NotRequired[list[dict[str, Any]]]
 
 
+class GraphQLErrorExtensions(TypedDict):
+    code: str
+
+
+class GraphQLError(TypedDict):
+    message: str
+    extensions: GraphQLErrorExtensions
+
+
+class GraphQLErrorResponse(TypedDict):
+    """A request the GraphQL layer could not run, with `extensions.code` (BAD_REQUEST, NOT_FOUND,
+    BAD_USER_INPUT)."""
+
+    errors: list[GraphQLError]
+
+
 @dataclass(frozen=True)
 class Operation:
     """What the docs need about one function that its handler does not say."""
@@ -101,6 +117,7 @@ class Operation:
     query: tuple[str, ...] = ()  # names in QUERY_PARAMETERS
     content: dict[str, dict[str, Any]] = field(default_factory=dict)  # media type -> schema (non-JSON)
     auth: str = "none"  # for handlers without the `endpoint` decorator (which records its own)
+    graphql_errors: tuple[int, ...] = ()  # statuses answered with a GraphQL error body (GRAPHQL_ERRORS)
 
 
 def _operations() -> dict[str, Operation]:
@@ -134,19 +151,22 @@ def _operations() -> dict[str, Operation]:
         "article_delete": Operation(ARTICLES, errors=(403, 404)),
         "article_favorite": Operation(FAVORITES, views.SingleArticle, errors=(404,)),
         "article_unfavorite": Operation(FAVORITES, views.SingleArticle, errors=(404,)),
-        "comments_list": Operation(COMMENTS, views.MultipleComments, errors=(404,)),
+        "comments_list": Operation(
+            COMMENTS, views.MultipleComments, errors=(404, 422), query=("commentsLimit", "commentsOffset", "after")
+        ),
         "comment_create": Operation(COMMENTS, views.SingleComment, NewCommentBody, errors=(404,)),
         "comment_delete": Operation(COMMENTS, errors=(403, 404)),
         "tags_list": Operation(TAGS, views.Tags),
-        "admin_users_list": Operation(ADMIN, views.AdminUsers, errors=(422,), query=("limit", "offset")),
+        "admin_users_list": Operation(ADMIN, views.AdminUsers, errors=(422,), query=("usersLimit", "offset")),
         "admin_user_role": Operation(ADMIN, views.SingleAdminUser, RoleChange, errors=(404, 422)),
         "admin_user_suspend": Operation(ADMIN, views.SingleAdminUser, errors=(404, 422)),
         "admin_user_unsuspend": Operation(ADMIN, views.SingleAdminUser, errors=(404, 422)),
-        "graphql": Operation(GRAPHQL, GraphQLResponse, GraphQLRequest, auth="optional"),
+        "graphql": Operation(GRAPHQL, GraphQLResponse, GraphQLRequest, auth="optional", graphql_errors=(400, 413)),
         "graphql_get": Operation(
             GRAPHQL,
             query=("query", "variables", "operationName"),
             auth="optional",
+            graphql_errors=(400, 404),
             content={
                 JSON: {"$ref": REF_TEMPLATE.format(model="GraphQLResponse")},
                 "text/html": {"type": "string", "description": "The GraphiQL IDE (browsers, where enabled)"},
@@ -226,6 +246,29 @@ ERRORS: dict[int, tuple[str, str, str]] = {  # status -> (component name, descri
     429: ("TooManyRequests", "Rate limit reached (writes per minute, failed logins); retry later", "rate"),
     503: ("ServiceUnavailable", "A dependency is throttled or unavailable; nothing changed, retry later", "server"),
 }
+# GraphQL refusals (conduit.graphql.asgi): status -> (component name, description, example code, message)
+GRAPHQL_ERRORS: dict[int, tuple[str, str, str, str]] = {
+    400: (
+        "GraphQLBadRequest",
+        "Not a GraphQL request: no or blank query, a body or `variables` that is not a JSON object (or not "
+        "UTF-8, or nested deeper than 20 levels), a Content-Type other than application/json, a batch, a "
+        "mutation over GET, an unknown operationName",
+        "BAD_REQUEST",
+        "No GraphQL query found in the request",
+    ),
+    404: (
+        "GraphQLNotFound",
+        "The GraphiQL page where it is disabled (GraphiqlEnabled=false)",
+        "NOT_FOUND",
+        "Not Found",
+    ),
+    413: (
+        "GraphQLPayloadTooLarge",
+        "Request body too large (REST's limit)",
+        "BAD_USER_INPUT",
+        "body is too large (maximum is 65536 bytes)",
+    ),
+}
 EXAMPLE_MESSAGES = {
     401: "is missing",
     403: "forbidden",
@@ -275,14 +318,21 @@ def build() -> dict[str, Any]:
     if unknown:
         raise LookupError(f"no entry in apidocs.generate._operations() for functions/{', functions/'.join(unknown)}")
 
-    adapters: list[tuple[Any, Any, TypeAdapter[Any]]] = [("error", "serialization", TypeAdapter(GenericErrorModel))]
+    adapters: list[tuple[Any, Any, TypeAdapter[Any]]] = [
+        ("error", "serialization", TypeAdapter(GenericErrorModel)),
+        ("graphql-error", "serialization", TypeAdapter(GraphQLErrorResponse)),
+    ]
     for name, op in sorted(operations.items()):
         if op.request is not None:
             adapters.append((name, "validation", TypeAdapter(op.request)))
         if op.response is not None:
             adapters.append((name, "serialization", TypeAdapter(op.response)))
     refs, definitions = TypeAdapter.json_schemas(adapters, ref_template=REF_TEMPLATE, schema_generator=_Schemas)
-    schema_of = {key: schema for (key, mode), schema in refs.items() if key != "error" and mode == "serialization"}
+    schema_of = {
+        key: schema
+        for (key, mode), schema in refs.items()
+        if key not in ("error", "graphql-error") and mode == "serialization"
+    }
     request_of = {key: schema for (key, mode), schema in refs.items() if mode == "validation"}
 
     links = _links()
@@ -324,7 +374,7 @@ def build() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": definitions.get("$defs", {}),
-            "responses": _error_responses(),
+            "responses": {**_error_responses(), **_graphql_error_responses()},
             "parameters": _query_parameters(),
             "headers": {
                 "ETag": {
@@ -392,6 +442,8 @@ def _operation(
         errors |= {409, 422}  # the key's first request still running; the key reused with another body
     for code in sorted(errors):
         responses[str(code)] = {"$ref": f"#/components/responses/{ERRORS[code][0]}"}
+    for code in op.graphql_errors:
+        responses[str(code)] = {"$ref": f"#/components/responses/{GRAPHQL_ERRORS[code][0]}"}
 
     operation: dict[str, Any] = {
         "operationId": route.function,
@@ -449,6 +501,7 @@ def _path_parameter(name: str, module: ModuleType) -> dict[str, Any]:
 
 def _query_parameters() -> dict[str, Any]:
     """tag/author/favorited filters and limit/offset paging, with the defaults of conduit.settings."""
+    from conduit.services import paging
     from conduit.settings import Settings
 
     with mock.patch.dict(os.environ, {}, clear=True):  # the code's defaults, not this machine's environment
@@ -463,13 +516,35 @@ def _query_parameters() -> dict[str, Any]:
         "favorited": query("favorited", "Only articles this user (username) favorited", {"type": "string"}),
         "limit": query(
             "limit",
-            f"How many items to return (at most {settings.page_limit_max}; more is capped)",
+            f"How many articles to return (at most {min(paging.ARTICLES_PAGE_MAX, settings.page_limit_max)}, "
+            "so that a page of the longest articles fits a Lambda response; more is capped)",
+            {"type": "integer", "minimum": 1, "default": settings.page_limit_default},
+        ),
+        "usersLimit": query(
+            "limit",
+            f"How many users to return (at most {settings.page_limit_max}; more is capped)",
+            {"type": "integer", "minimum": 1, "default": settings.page_limit_default},
+        ),
+        "commentsLimit": query(
+            "limit",
+            f"How many comments to return (at most {paging.COMMENTS_PAGE_MAX}, so that a page of the longest "
+            "comments fits a Lambda response; more is capped)",
             {"type": "integer", "minimum": 1, "default": settings.page_limit_default},
         ),
         "offset": query(
             "offset",
             "How many items to skip",
             {"type": "integer", "minimum": 0, "maximum": settings.page_offset_max, "default": 0},
+        ),
+        "commentsOffset": query(
+            "offset",
+            "How many comments to skip (deeper: `after`)",
+            {"type": "integer", "minimum": 0, "maximum": paging.COMMENTS_OFFSET_MAX, "default": 0},
+        ),
+        "after": query(
+            "after",
+            "Only the comments after the one with this id (a cursor: pass the last id of a page)",
+            {"type": "integer", "minimum": 0, "maximum": 999_999_999},
         ),
         "query": query("query", "The GraphQL query (no mutations over GET)", {"type": "string"}),
         "variables": query("variables", "The query's variables, as a JSON object", {"type": "string"}),
@@ -508,6 +583,21 @@ def _error_responses() -> dict[str, Any]:
                 "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
             }
         found[name] = response
+    return found
+
+
+def _graphql_error_responses() -> dict[str, Any]:
+    found = {}
+    for name, description, code, message in GRAPHQL_ERRORS.values():
+        found[name] = {
+            "description": description,
+            "content": {
+                JSON: {
+                    "schema": {"$ref": REF_TEMPLATE.format(model="GraphQLErrorResponse")},
+                    "example": {"errors": [{"message": message, "extensions": {"code": code}}]},
+                }
+            },
+        }
     return found
 
 

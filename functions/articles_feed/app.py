@@ -2,9 +2,9 @@
 
 from conduit.http import Request, endpoint
 from conduit.services import articles
-from conduit.services.paging import page_from
+from conduit.services.paging import ARTICLES_PAGE_MAX, page_from
 
 
 @endpoint("GET /api/articles/feed")
 def handler(request: Request) -> dict:
-    return articles.feed(request.require_viewer(), page_from(request.query))
+    return articles.feed(request.require_viewer(), page_from(request.query, max_items=ARTICLES_PAGE_MAX))

@@ -2,9 +2,9 @@
 
 from conduit.http import Request, endpoint
 from conduit.services import articles
-from conduit.services.paging import page_from
+from conduit.services.paging import ARTICLES_PAGE_MAX, page_from
 
 
 @endpoint("GET /api/articles")
 def handler(request: Request) -> dict:
-    return articles.list_articles(request.query, page_from(request.query), request.viewer)
+    return articles.list_articles(request.query, page_from(request.query, max_items=ARTICLES_PAGE_MAX), request.viewer)

@@ -166,7 +166,8 @@ def test_invalid_limit_on_feed_is_422(client, make_user):
     assert_error_field(client.get("/articles/feed", params={"offset": "-1"}, token=user["token"]), 422, "offset")
 
 
-def test_limit_is_capped_at_100(client, make_user):
+def test_limit_is_capped_at_60_articles_a_page(client, make_user):
+    """60: the most a page can hold when every field is as long as allowed (services.paging)."""
     author = make_user("prolific")
     session_base = client.base
 
@@ -182,18 +183,18 @@ def test_limit_is_capped_at_100(client, make_user):
         return response.json()["article"]["slug"]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        created = list(pool.map(publish, range(101)))
-    assert len(set(created)) == 101
+        created = list(pool.map(publish, range(61)))
+    assert len(set(created)) == 61
     page = listing(client, author=author["username"], limit=1000)
-    assert len(page["articles"]) == 100
-    assert page["articlesCount"] == 101
-    assert len(set(slugs(page))) == 100
-    rest = listing(client, author=author["username"], limit=1000, offset=100)
+    assert len(page["articles"]) == 60
+    assert page["articlesCount"] == 61
+    assert len(set(slugs(page))) == 60
+    rest = listing(client, author=author["username"], limit=1000, offset=60)
     assert len(rest["articles"]) == 1
     assert set(slugs(page)) | set(slugs(rest)) == set(created)
     everything = listing(client, limit=1000)
-    assert len(everything["articles"]) == 100
-    assert everything["articlesCount"] >= 101
+    assert len(everything["articles"]) == 60
+    assert everything["articlesCount"] >= 61
     assert len(listing(client, author=author["username"])["articles"]) == 20  # default limit
 
 

@@ -84,6 +84,26 @@ def test_list_endpoints_document_their_query_parameters():
 
     assert query(("GET", "/api/articles")) == {"tag", "author", "favorited", "limit", "offset"}
     assert query(("GET", "/api/articles/feed")) == {"limit", "offset"}
+    assert query(("GET", "/api/articles/{slug}/comments")) == {"limit", "offset", "after"}
+
+
+def test_every_status_the_graphql_functions_answer_is_documented():
+    """issue 13, row 10: GET/POST /api/graphql answered 400 (and GET 404) with GraphQL error bodies
+    that the document did not list."""
+    ops = operations(committed())
+    assert set(ops[("POST", "/api/graphql")]["responses"]) == {"200", "400", "413"}
+    assert set(ops[("GET", "/api/graphql")]["responses"]) == {"200", "400", "404"}
+    error = committed()["components"]["schemas"]["GraphQLErrorResponse"]
+    assert error["required"] == ["errors"]
+
+
+def test_page_caps_in_the_document_are_the_codes():
+    from conduit.services import paging
+
+    parameters = committed()["components"]["parameters"]
+    assert f"at most {paging.ARTICLES_PAGE_MAX}" in parameters["limit"]["description"]
+    assert f"at most {paging.COMMENTS_PAGE_MAX}" in parameters["commentsLimit"]["description"]
+    assert parameters["commentsOffset"]["schema"]["maximum"] == paging.COMMENTS_OFFSET_MAX
 
 
 def test_bodies_and_errors_use_the_shared_components():
@@ -102,7 +122,8 @@ def test_bodies_and_errors_use_the_shared_components():
         for code, response in op["responses"].items():
             if code >= "400":
                 body = resolve(doc, response)["content"]["application/json"]["schema"]
-                assert body == {"$ref": "#/components/schemas/GenericErrorModel"}, (method, path, code)
+                model = "GraphQLErrorResponse" if path == "/api/graphql" else "GenericErrorModel"
+                assert body == {"$ref": f"#/components/schemas/{model}"}, (method, path, code)
         if "requestBody" in op and "503" in op["responses"]:  # the `endpoint` decorator's handlers
             assert {"413", "422"} <= set(op["responses"]), (method, path)
     ops = operations(doc)

@@ -42,10 +42,11 @@ DOCUMENT = ROOT / "docs" / "openapi.json"
 # - DocsPageFunction (GET /api/docs) answers a fixed HTML page with no input at all; DocsAssetsFunction
 #   (GET /api/docs/{asset}) serves the fixed files of the swagger-ui-py package by an enum of names:
 #   nothing for a generator to vary (tests/docs covers both, ETags and 404s included).
-# - GraphqlFunction / GraphqlGetFunction (POST and GET /api/graphql): their input is a GraphQL query
-#   whose space the OpenAPI schema (`query: string`) does not describe; random strings are only
-#   syntax errors. tests/graphql covers them (parity with REST, limits, batching, errors).
-EXCLUDED = ("DocsPageFunction", "DocsAssetsFunction", "GraphqlFunction", "GraphqlGetFunction")
+# GraphqlFunction / GraphqlGetFunction (POST and GET /api/graphql) are fuzzed here as HTTP operations
+# (bodies, content types, query strings: every answer a documented status with a GraphQL error body,
+# never a 5xx), and by test_graphql.py from the GraphQL schema itself (valid queries and mutations).
+EXCLUDED = ("DocsPageFunction", "DocsAssetsFunction")
+GRAPHQL_PATH = "/api/graphql"
 
 PROFILE = os.environ.get("FUZZ_PROFILE", "bounded")
 if PROFILE not in ("bounded", "long"):
@@ -151,14 +152,34 @@ def apply_identity(case: Any, identity: str, identities: Identities) -> None:
     case.headers = headers
 
 
+def graphql_error_body(response: Any) -> None:
+    """A GraphQL refusal: `{"errors": [{"message": ..., "extensions": {"code": ...}}, ...]}`."""
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise AssertionError(f"{response.status_code} without a JSON body: {response.text[:200]!r}") from exc
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list) or not errors:
+        raise AssertionError(f"{response.status_code} body is not a GraphQL error: {body!r}")
+    for error in errors:
+        message = error.get("message") if isinstance(error, dict) else None
+        code = (error.get("extensions") or {}).get("code") if isinstance(error, dict) else None
+        if not (isinstance(message, str) and message and isinstance(code, str) and code):
+            raise AssertionError(f"{response.status_code} GraphQL error without message or code: {error!r}")
+
+
 @schemathesis.check
 def realworld_error_body(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Every 4xx the API answers has the RealWorld body `{"errors": {field: [message, ...]}}`.
+    """Every 4xx the API answers has the RealWorld body `{"errors": {field: [message, ...]}}`, or on
+    /api/graphql a GraphQL error body (graphql_error_body).
 
     Probes that send a method the route does not have (TRACE, QUERY, ...) never reach a function:
     API Gateway answers them itself (`{"message": "Not Found"}`), so they are not the API's errors.
     """
     if not 400 <= response.status_code < 500 or case.method.upper() != case.operation.method.upper():
+        return None
+    if case.operation.path == GRAPHQL_PATH:
+        graphql_error_body(response)
         return None
     try:
         body = response.json()

@@ -42,7 +42,7 @@ def test_nested_lists_exceed_the_cost_limit(client):
 
 def test_cost_counts_page_sizes_given_as_variables(client):
     query = """query($n: Int) { articles(first: $n) { edges { node {
-      slug title comments { body author { username } } } } } }"""
+      slug title comments { edges { node { body author { username } } } } } } } }"""
     assert_code(gql(client, query, {"n": 100}), "QUERY_TOO_COMPLEX")
     assert "errors" not in gql(client, query, {"n": 5})
 

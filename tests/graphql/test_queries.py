@@ -70,8 +70,10 @@ def test_article_with_body_flags_and_comments(client, make_user, make_article):
     for who, text in ((ada, "first"), (bob, "second")):
         response = client.post(f"/articles/{slug}/comments", json={"comment": {"body": text}}, token=who["token"])
         assert response.status_code == 201
-    query = f"query($s: String!) {{ article(slug: $s) {{ {ARTICLE_FIELDS} comments {{ {COMMENT_FIELDS} }} }} }}"
+    comments = f"comments {{ edges {{ node {{ {COMMENT_FIELDS} }} }} }}"
+    query = f"query($s: String!) {{ article(slug: $s) {{ {ARTICLE_FIELDS} {comments} }} }}"
     seen = data(gql(client, query, {"s": slug}, bob["token"]))["article"]
+    seen["comments"] = [edge["node"] for edge in seen["comments"]["edges"]]
     assert seen["slug"] == slug and seen["body"] == "b" and seen["tagList"] == ["alpha", "zeta"]
     assert (seen["favorited"], seen["favoritesCount"]) == (True, 1)
     assert seen["author"] == {"username": ada["username"], "bio": None, "image": None, "following": False}
@@ -145,9 +147,10 @@ def test_articles_list_bodies_and_comments_on_demand(client, make_user, make_art
     tag = unique("bodies")
     slug = make_article(ada["token"], tags=[tag])["slug"]
     client.post(f"/articles/{slug}/comments", json={"comment": {"body": "hello"}}, token=ada["token"])
-    query = "query($t: String) { articles(filter: {tag: $t}) { edges { node { body comments { body } } } } }"
+    query = """query($t: String) { articles(filter: {tag: $t}) {
+      edges { node { body comments { edges { node { body } } } } } } }"""
     (edge,) = data(gql(client, query, {"t": tag}))["articles"]["edges"]
-    assert edge["node"] == {"body": "b", "comments": [{"body": "hello"}]}
+    assert edge["node"] == {"body": "b", "comments": {"edges": [{"node": {"body": "hello"}}]}}
 
 
 def test_articles_bad_paging_and_filters_are_bad_user_input(client):

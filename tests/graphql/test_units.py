@@ -35,6 +35,7 @@ def test_first_and_after_become_rest_limit_and_offset():
     assert (page.limit, page.offset) == (5, 10)
     assert (page_for(None, None).limit, page_for(None, None).offset) == (20, 0)
     assert page_for(1000, None).limit == 100
+    assert page_for(1000, None, max_items=60).limit == 60
     with pytest.raises(Unprocessable) as refused:
         page_for(None, encode_cursor(5000))
     assert refused.value.errors == {"after": ["must be at most 5000"]}
@@ -46,8 +47,10 @@ def test_cost_of_fields_database_reads_and_pages():
     assert _cost("{ articles { totalCount } }") == 10 + 20 * 1
     assert _cost("{ articles(first: 3) { edges { node { slug } } } }") == 10 + 3 * 3
     assert _cost("query($n: Int) { feed(first: $n) { totalCount } }", {"n": 7}) == 10 + 7
-    assert _cost("{ articles(first: 500) { totalCount } }") == 10 + 100, "capped like REST's limit"
-    assert _cost('{ article(slug: "s") { comments { body } } }') == 10 + 10 + 10 * 1
+    assert _cost("{ articles(first: 500) { totalCount } }") == 10 + 60, "capped like REST's limit"
+    assert _cost("{ users(first: 500) { edges { cursor } } }") == 10 + 100 * 2
+    assert _cost('{ article(slug: "s") { comments { edges { node { body } } } } }') == 10 + 10 + 20 * 3
+    assert _cost('{ article(slug: "s") { comments(first: 500) { edges { cursor } } } }') == 10 + 10 + 25 * 2
 
 
 def test_fragments_and_inline_fragments_count_as_written_out():

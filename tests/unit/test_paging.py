@@ -10,9 +10,9 @@ from conduit.services.paging import Page, page_from
 NOT_AN_INTEGER = "must be a non-negative integer"
 
 
-def errors_of(query: dict[str, str]) -> dict[str, list[str]]:
+def errors_of(query: dict[str, str], **caps: int) -> dict[str, list[str]]:
     with pytest.raises(Unprocessable) as caught:
-        page_from(query)
+        page_from(query, **caps)
     assert caught.value.status == 422
     return caught.value.errors
 
@@ -36,6 +36,17 @@ def test_other_parameters_are_ignored():
 @pytest.mark.parametrize(("limit", "expected"), [("100", 100), ("101", 100), ("500", 100), ("999999999", 100)])
 def test_limit_is_capped_at_100(limit, expected):
     assert page_from({"limit": limit}).limit == expected
+
+
+@pytest.mark.parametrize(("max_items", "expected"), [(60, 60), (25, 25), (500, 100)])
+def test_a_list_may_cap_its_pages_lower(max_items, expected):
+    assert page_from({"limit": "1000"}, max_items=max_items).limit == expected
+    assert page_from({}, max_items=max_items).limit == 20
+
+
+def test_a_list_may_cap_its_offsets_lower():
+    assert page_from({"offset": "500"}, max_offset=500).offset == 500
+    assert errors_of({"offset": "501"}, max_offset=500) == {"offset": ["must be at most 500"]}
 
 
 def test_limit_of_one_is_the_minimum():

@@ -22,7 +22,7 @@ from conduit.validation import (
 
 BLANK = "can't be blank"
 TOO_SHORT_PASSWORD = "is too short (minimum is 8 characters)"
-USERNAME_INVALID = "is invalid (use letters, digits, '_', '-' or '.')"
+USERNAME_INVALID = "is invalid (use letters and digits, joined by single '_', '-' or '.')"
 
 
 def user(**overrides: Any) -> dict[str, Any]:
@@ -178,9 +178,51 @@ def test_login_email_is_validated_too():
     assert errors_of(LoginBody, {"user": {"email": "nope", "password": "password1"}}) == {"email": ["is invalid"]}
 
 
-@pytest.mark.parametrize("username", ["jake", "Jake_99", "j.a-k_e", "0", "A" * 32])
+@pytest.mark.parametrize("username", ["jake", "Jake_99", "j.a-k_e", "0", "A" * 32, "cmt_1764625539123ab3x"])
 def test_username_allowed_characters(username):
     assert parse(RegisterBody, user(username=username)).user.username == username
+
+
+# issue 13, row 8: dot-only names were accepted (profile URLs /api/profiles/.. ), and so were
+# separators at the ends or doubled; letters of other scripts stay refused (look-alikes).
+@pytest.mark.parametrize(
+    "username",
+    [".", "..", "...", "-", "_", ".jake", "jake.", "ja..ke", "ja._ke", "_jake", "jake-", "vict\u0456m", "\u0430da"],
+)
+def test_dot_only_separator_tricks_and_other_scripts_are_invalid(username):
+    assert errors_of(RegisterBody, user(username=username)) == {"username": [USERNAME_INVALID]}
+
+
+def test_full_width_usernames_are_their_ascii_letters():
+    """NFKC: full-width letters are the plain ones, so they meet the same (case-insensitive) marker."""
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in "victim")
+    assert parse(RegisterBody, user(username=fullwidth)).user.username == "victim"
+
+
+def test_usernames_are_measured_after_normalisation():
+    assert errors_of(RegisterBody, user(username="\u3392" * 16)) == {"username": [USERNAME_INVALID]}  # MHz x 16
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("".join(chr(ord(c) + 0xFEE0) for c in "victim") + "@example.com", "victim@example.com"),  # full-width
+        ("Victim@EXAMPLE.com", "Victim@example.com"),  # domains are case-insensitive; the marker lowercases all
+        ("victim@xn--exmple-cua.com", "victim@ex\u00e4mple.com"),  # one IDN, two spellings
+        ("  victim@example.com ", "victim@example.com"),
+    ],
+)
+def test_emails_are_normalised_to_one_form(given, stored):
+    assert parse(RegisterBody, user(email=given)).user.email == stored
+    assert parse(LoginBody, {"user": {"email": given, "password": "password1"}}).user.email == stored
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["victim@example.com.", "victim.@example.com", "vic..tim@example.com", "victim@localhost", "victim@example.test"],
+)
+def test_lookalike_and_special_use_emails_are_invalid(email):
+    assert errors_of(RegisterBody, user(email=email)) == {"email": ["is invalid"]}
 
 
 @pytest.mark.parametrize(
@@ -349,4 +391,4 @@ def test_models_are_frozen():
 def test_username_with_trailing_newline_is_invalid():
     with pytest.raises(Unprocessable) as caught:
         parse(RegisterBody, {"user": {"username": "jake\n", "email": "jake@example.com", "password": "password123"}})
-    assert caught.value.errors == {"username": ["is invalid (use letters, digits, '_', '-' or '.')"]}
+    assert caught.value.errors == {"username": [USERNAME_INVALID]}

@@ -6,19 +6,17 @@ Messages follow the RealWorld suite: a missing, null or blank required string "c
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from conduit import identities
 from conduit.authz import Role
 from conduit.errors import Unprocessable
 
 MAX_TAGS = 20
 MIN_PASSWORD_LENGTH = 8
-EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
 def _not_blank(value: str) -> str:
@@ -28,16 +26,20 @@ def _not_blank(value: str) -> str:
 
 
 def _email(value: str) -> str:
-    value = value.strip()
-    if not EMAIL_PATTERN.fullmatch(value):
-        raise PydanticCustomError("email", "is invalid")
-    return value
+    """Normalised and validated by conduit.identities (NFKC, then the email-validator library)."""
+    try:
+        return identities.email_address(value)
+    except identities.InvalidIdentity:
+        raise PydanticCustomError("email", "is invalid") from None
 
 
 def _username(value: str) -> str:
-    if not USERNAME_PATTERN.fullmatch(value):
-        raise PydanticCustomError("username", "is invalid (use letters, digits, '_', '-' or '.')")
-    return value
+    try:
+        return identities.username(value)
+    except identities.InvalidIdentity:
+        raise PydanticCustomError(
+            "username", "is invalid (use letters and digits, joined by single '_', '-' or '.')"
+        ) from None
 
 
 def _image(value: str | None) -> str | None:
@@ -80,10 +82,14 @@ Email = Annotated[
     Field(max_length=254),
     Blank,
     AfterValidator(_email),
-    _documented(pattern="^" + EMAIL_PATTERN.pattern.replace(r"\s", _SPACE) + "$"),
+    _documented(pattern=identities.EMAIL_DOCUMENTED),
 ]
 Username = Annotated[
-    str, Field(max_length=32), Blank, AfterValidator(_username), _documented(pattern=f"^{USERNAME_PATTERN.pattern}$")
+    str,
+    Field(max_length=identities.USERNAME_MAX),
+    Blank,
+    AfterValidator(_username),
+    _documented(pattern=f"^{identities.USERNAME_PATTERN.pattern}$"),
 ]
 Password = Annotated[
     str,

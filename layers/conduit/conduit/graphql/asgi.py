@@ -3,7 +3,15 @@
 Mangum turns API Gateway HTTP API (payload v2) events into ASGI requests and the app's answer
 back into a v2 response. Around it, as the `endpoint` decorator does for REST: the body-size
 cap, the correlation id, one structured log line per request, a trace subsegment, security
-headers on JSON answers and the business metrics.
+headers on every answer (the GraphiQL page with its own Content-Security-Policy, page.py) and
+the business metrics.
+
+Requests the GraphQL layer cannot run answer 400 with a GraphQL error body
+(`{"errors": [{"message": ..., "extensions": {"code": "BAD_REQUEST"}}]}`), never a 500: a body
+or `variables` that is not JSON, or is nested deeper than REST accepts (MAX_JSON_DEPTH), a POST
+whose Content-Type is not `application/json` (optionally with `charset=utf-8`), a missing or
+blank `query`, a `query`/`variables`/`extensions` of the wrong JSON type, batches, and mutations
+over GET.
 """
 
 from __future__ import annotations
@@ -12,28 +20,35 @@ import asyncio
 import json
 import threading
 import time
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from cross_web import HTTPException
 from mangum import Mangum
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.asgi import GraphQL
+from strawberry.http.parse_content_type import parse_content_type
 
 from conduit import idempotency, observability
-from conduit.graphql import limits
+from conduit.graphql import limits, page
 from conduit.graphql.config import GraphqlConfig
 from conduit.graphql.context import Context, current
 from conduit.graphql.errors import ErrorCodes
 from conduit.graphql.idempotency import OneMutationPerKey
 from conduit.graphql.schema import build
-from conduit.http.request import bearer_token
+from conduit.http.request import MAX_JSON_DEPTH, bearer_token
 from conduit.http.responses import harden
+from conduit.services.paging import RESPONSE_BYTES_BUDGET
 from conduit.settings import get_settings
 from conduit.store import request_scope
 
 HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "BAD_USER_INPUT"}
+NOT_JSON = "Unable to parse request body as JSON"
+TOO_DEEP = f"The request's JSON is nested too deeply (maximum is {MAX_JSON_DEPTH} levels)"
+NO_QUERY = "No GraphQL query found in the request"
+NOT_AN_OBJECT = "The request must be a JSON object"
+UNSUPPORTED_TYPE = "Unsupported content type: send application/json"
 _loops = threading.local()
 
 
@@ -61,16 +76,71 @@ class ConduitGraphQL(GraphQL):
             )
         await response(scope, receive, send)
 
+    def encode_json(self, data: object) -> str:
+        """Non-ASCII as UTF-8, as REST answers (json.dumps' default escapes it to 6 or 12 bytes a
+        character, which the Lambda runtime's own JSON escaping then grows further)."""
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON of the body (or of GET's `variables`): malformed, not UTF-8 or too deep is a 400, as
+        REST's 422 for the same bodies (json.loads itself recurses: 30,000 nested brackets raise
+        RecursionError, which Strawberry would let through as a 500)."""
+        try:
+            decoded = json.loads(data)
+        except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            raise HTTPException(400, NOT_JSON) from None
+        if not isinstance(decoded, (dict, list)):  # lists are batches, refused by Strawberry with a 400
+            raise HTTPException(400, NOT_AN_OBJECT)
+        if too_deep(decoded, MAX_JSON_DEPTH):
+            raise HTTPException(400, TOO_DEEP)
+        return decoded
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """Only `application/json` bodies (Strawberry takes any type that contains the words); a
+        blank query is as missing as an absent one."""
+        if request.method == "POST":
+            media_type, parameters = parse_content_type(request.content_type or "")
+            charset = parameters.get("charset", "utf-8").lower()
+            if media_type != "application/json" or charset not in ("utf-8", "utf8"):
+                raise HTTPException(400, UNSUPPORTED_TYPE)
+        parsed = await super().parse_http_body(request)
+        query = getattr(parsed, "query", None)
+        if isinstance(query, str) and not query.strip():
+            raise HTTPException(400, NO_QUERY)
+        return parsed
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        graphiql = page.graphiql()
+        return HTMLResponse(graphiql.html, headers={"content-security-policy": graphiql.policy})
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """Whether decoded JSON nests more than `limit` objects/arrays (iterative: no recursion to exhaust)."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        current, level = pending.pop()
+        if isinstance(current, dict):
+            current = list(current.values())
+        if isinstance(current, list):
+            if level + 1 > limit:
+                return True
+            pending.extend((item, level + 1) for item in current)
+    return False
+
 
 def graphql_error(message: str, code: str, **extensions: Any) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
 
 
+def schema_for(config: GraphqlConfig) -> Any:
+    """The schema with the request limits of `config`; graphql-core's suggestions go with introspection."""
+    return build([*limits.extensions(config), OneMutationPerKey, partial(ErrorCodes, suggestions=config.introspection)])
+
+
 @lru_cache(maxsize=4)
 def adapter(config: GraphqlConfig) -> Mangum:
     """The Lambda adapter for one configuration: built once per container (the schema is built here)."""
-    schema = build([*limits.extensions(config), OneMutationPerKey, ErrorCodes])
-    app = ConduitGraphQL(schema, graphql_ide="graphiql" if config.graphiql else None)
+    app = ConduitGraphQL(schema_for(config), graphql_ide="graphiql" if config.graphiql else None)
     return Mangum(app, lifespan="off")
 
 
@@ -93,9 +163,10 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         except Exception as error:  # Mangum answers the app's own failures; this is a last resort
             observability.logger().error("unhandled error", exc_info=error, extra={"requestId": request_id})
             response = _json(500, graphql_error("Internal server error", "INTERNAL_SERVER_ERROR"))
+    response = _within_budget(response)
     response.setdefault("headers", {}).pop("content-length", None)  # API Gateway sets it
-    if "text/html" not in response["headers"].get("content-type", ""):
-        harden(response, personal=bearer_token(headers.get("authorization", "")) is not None)
+    # Every answer, the GraphiQL page too (which keeps its own Content-Security-Policy: page.py).
+    harden(response, personal=bearer_token(headers.get("authorization", "")) is not None)
     response["headers"]["x-correlation-id"] = correlation_id
     observability.finish_request(
         started=started,
@@ -107,6 +178,21 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         context=context,
     )
     return response
+
+
+def _within_budget(response: dict[str, Any]) -> dict[str, Any]:
+    """A result too big for a Lambda response (6 MB; the budget keeps a third in reserve) becomes a
+    RESPONSE_TOO_LARGE error: what a GraphQL answer weighs depends on the fields asked, so it is
+    measured as the runtime will write it (its JSON envelope, non-ASCII escaped), not estimated."""
+    size = len(json.dumps(response))
+    if size <= RESPONSE_BYTES_BUDGET:
+        return response
+    message = (
+        f"The result is {size} bytes, more than the {RESPONSE_BYTES_BUDGET} an answer may carry: "
+        "ask for smaller pages (first) or fewer fields"
+    )
+    error = graphql_error(message, "RESPONSE_TOO_LARGE", bytes=size, maxBytes=RESPONSE_BYTES_BUDGET)
+    return _json(200, {"data": None, **error})
 
 
 def _serve(event: dict[str, Any], context: Any) -> dict[str, Any]:

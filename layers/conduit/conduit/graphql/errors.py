@@ -16,6 +16,11 @@
 | anything else                           | INTERNAL_SERVER_ERROR    | (message masked, logged)   |
 
 `errors` is the REST body's `{field: [message]}`, so clients get the same messages as over REST.
+
+Wherever introspection is off, so are graphql-core's suggestions ("Cannot query field 'usr'. Did you
+mean 'users'?", and the same for arguments, types, input fields and enum values, in validation and in
+variables alike): they would spell out the schema that introspection hides. graphql-core writes every
+suggestion as a trailing " Did you mean ...?" (graphql.pyutils.did_you_mean), cut here in one place.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ CODES_BY_STATUS = {
 }
 INTERNAL = "INTERNAL_SERVER_ERROR"
 INTERNAL_MESSAGE = "Internal server error"
+SUGGESTION = " Did you mean "
 
 
 def api_error_extensions(error: ApiError) -> dict[str, Any]:
@@ -82,9 +88,11 @@ def log_unexpected(errors: list[GraphQLError]) -> None:
 
 
 class ErrorCodes(SchemaExtension):
-    """Gives every error of the result an `extensions.code`; masks unexpected ones."""
+    """Gives every error of the result an `extensions.code`; masks unexpected ones; drops graphql-core's
+    suggestions unless `suggestions` (on where introspection is on)."""
 
-    def __init__(self) -> None:
+    def __init__(self, suggestions: bool = True) -> None:
+        self.suggestions = suggestions
         self._validation_errors: set[int] = set()
 
     def on_validate(self) -> Iterator[None]:
@@ -97,6 +105,8 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         if result is not None and getattr(result, "errors", None):
             result.errors = [self._coded(error) for error in result.errors]
+            if not self.suggestions:
+                result.errors = [_without_suggestion(error) for error in result.errors]
 
     def _coded(self, error: GraphQLError) -> GraphQLError:
         original = cause(error)
@@ -113,6 +123,11 @@ class ErrorCodes(SchemaExtension):
         else:
             code = "BAD_USER_INPUT"  # e.g. a variable of the wrong type
         return _with(error, error.message, {**(error.extensions or {}), "code": code})
+
+
+def _without_suggestion(error: GraphQLError) -> GraphQLError:
+    message, found, _ = error.message.partition(SUGGESTION)
+    return _with(error, message, dict(error.extensions or {})) if found else error
 
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:

@@ -7,10 +7,10 @@
 - cost      GRAPHQL_MAX_COST (2500), estimated before execution with the variables known:
             every field costs 1; a field whose resolver reads the database (every root field,
             `articles`, `feed`, `comments`) costs 10; the selection under a connection
-            (`articles`, `feed`, `users`) counts once per item of its page (`first`, default 20, at most
-            100), the selection under `comments` (not paginated) 10 times. A full page of 100
-            articles with all their fields costs about 2,200 and passes; a page of 20 with
-            comments about 1,900; 50 with comments, or lists nested in lists, are refused
+            (`articles`, `feed`, `users`, `comments`) counts once per item of its page (`first`,
+            default 20, at most 60 articles, 100 users, 25 comments). A full page of 60 articles
+            with all their fields costs about 1,400 and passes; 10 articles with their first 20
+            comments about 1,150; 30 with comments, or lists nested in lists, are refused
             (QUERY_TOO_COMPLEX) before any resolver runs.
 - introspection  GRAPHQL_INTROSPECTION (on unless "false"; off in prod)
 """
@@ -42,12 +42,18 @@ from strawberry.extensions import (
 )
 
 from conduit.graphql.config import GraphqlConfig
+from conduit.services.paging import ARTICLES_PAGE_MAX, COMMENTS_PAGE_MAX
 from conduit.settings import get_settings
 
 FIELD_COST = 1
 DATABASE_COST = 10
-CONNECTIONS = frozenset({"articles", "feed", "users"})
-COMMENTS_ESTIMATE = 10  # comments per article assumed by the estimate
+# connection -> its page cap (None: PAGE_LIMIT_MAX only), as the resolvers apply them
+CONNECTIONS: dict[str, int | None] = {
+    "articles": ARTICLES_PAGE_MAX,
+    "feed": ARTICLES_PAGE_MAX,
+    "users": None,
+    "comments": COMMENTS_PAGE_MAX,
+}
 DATABASE_FIELDS = frozenset({"articles", "feed", "comments"})  # wherever they appear, not only at the root
 
 
@@ -107,9 +113,7 @@ def selection_cost(
             reads = (root or name in DATABASE_FIELDS) and not name.startswith("__")
             inner = selection_cost(selection.selection_set, fragments, variables, False, seen)
             if name in CONNECTIONS:
-                inner *= page_size(selection, variables)
-            elif name == "comments":
-                inner *= COMMENTS_ESTIMATE
+                inner *= page_size(selection, variables, CONNECTIONS[name])
             total += (DATABASE_COST if reads else FIELD_COST) + inner
         elif isinstance(selection, InlineFragmentNode):
             total += selection_cost(selection.selection_set, fragments, variables, root, seen)
@@ -122,9 +126,10 @@ def selection_cost(
     return total
 
 
-def page_size(field: FieldNode, variables: Mapping[str, Any]) -> int:
+def page_size(field: FieldNode, variables: Mapping[str, Any], cap: int | None = None) -> int:
     """The page size the connection will serve: `first` (literal or variable), defaulted and capped as REST's limit."""
     settings = get_settings()
+    most = min(settings.page_limit_max, cap) if cap is not None else settings.page_limit_max
     value: Any = None
     for argument in field.arguments or ():
         if argument.name.value != "first":
@@ -135,4 +140,4 @@ def page_size(field: FieldNode, variables: Mapping[str, Any]) -> int:
             value = variables.get(argument.value.name.value)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         return settings.page_limit_default
-    return min(value, settings.page_limit_max)
+    return min(value, most)

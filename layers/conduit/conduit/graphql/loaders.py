@@ -6,8 +6,8 @@ Fields the list endpoints do not return are batched here, per request:
 
 - `markers`   slug -> slug marker {articleId, authorId}: one BatchGetItem for all the slugs
 - `bodies`    slug -> body (lists are read without bodies): one BatchGetItem for all the articles
-- `comments`  slug -> comments as the viewer sees them: one Query per article (in parallel) and one
-              BatchGetItem for every comment author (services.comments.list_for_articles)
+- `comments`  (slug, page size, cursor) -> a page of comments as the viewer sees them: one Query per
+              article (in parallel) and one BatchGetItem for every comment author (services.comments.pages)
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from conduit.services import comments as comment_service
 from conduit.store import keys, ops
 from conduit.store.client import Item
 
+CommentPage = tuple[str, int, int | None]
+
 
 def _key(key: keys.Key) -> tuple[str, str]:
     return key["PK"], key["SK"]
@@ -30,13 +32,14 @@ class Loaders:
     def __init__(self) -> None:
         self.markers: DataLoader[str, Item | None] = DataLoader(load_fn=self._load_markers)
         self.bodies: DataLoader[str, str] = DataLoader(load_fn=self._load_bodies)
-        self._comments: dict[str | None, DataLoader[str, list[dict[str, Any]]]] = {}
+        self._comments: dict[str | None, DataLoader[CommentPage, list[dict[str, Any]]]] = {}
 
-    def comments(self, viewer: str | None) -> DataLoader[str, list[dict[str, Any]]]:
+    def comments(self, viewer: str | None) -> DataLoader[CommentPage, list[dict[str, Any]]]:
+        """Keys: (slug, how many, id of the comment to start after or None)."""
         if viewer not in self._comments:
 
-            async def load(slugs: list[str]) -> list[Any]:
-                return await self._load_comments(slugs, viewer)
+            async def load(pages: list[CommentPage]) -> list[Any]:
+                return await self._load_comments(pages, viewer)
 
             self._comments[viewer] = DataLoader(load_fn=load)
         return self._comments[viewer]
@@ -55,7 +58,12 @@ class Loaders:
             bodies.append(article["body"] if article and "body" in article else NotFound("article"))
         return bodies
 
-    async def _load_comments(self, slugs: list[str], viewer: str | None) -> list[Any]:
-        markers = await self.markers.load_many(slugs)
-        by_article = comment_service.list_for_articles([m["articleId"] for m in markers if m], viewer)
-        return [by_article[m["articleId"]] if m else NotFound("article") for m in markers]
+    async def _load_comments(self, pages: list[CommentPage], viewer: str | None) -> list[Any]:
+        markers = await self.markers.load_many([slug for slug, _, _ in pages])
+        wanted = [
+            comment_service.Wanted(marker["articleId"], limit, after=after)
+            for (_, limit, after), marker in zip(pages, markers, strict=True)
+            if marker
+        ]
+        found = iter(comment_service.pages(wanted, viewer))
+        return [next(found) if marker else NotFound("article") for marker in markers]

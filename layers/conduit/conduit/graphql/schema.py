@@ -29,14 +29,14 @@ from conduit.errors import NotFound, Unprocessable
 from conduit.graphql.context import Caller, Context
 from conduit.graphql.errors import log_unexpected
 from conduit.graphql.idempotency import create_once
-from conduit.graphql.paging import encode_cursor, page_for, renamed
+from conduit.graphql.paging import COMMENT_PREFIX, comment_page_for, encode_cursor, page_for, renamed
 from conduit.services import admin as admin_service
 from conduit.services import articles as article_service
 from conduit.services import comments as comment_service
 from conduit.services import profiles as profile_service
 from conduit.services import tags as tag_service
 from conduit.services import users as user_service
-from conduit.services.paging import Page
+from conduit.services.paging import ARTICLES_PAGE_MAX, Page
 from conduit.services.views import user_view
 from conduit.validation import ArticleChanges, Credentials, NewArticle, NewComment, NewUser, UserChanges, parse
 
@@ -66,7 +66,7 @@ class Profile:
     def articles(self, info: Info, first: int | None = None, after: str | None = None) -> ArticleConnection | None:
 
         caller = _context(info).authorize("GET /api/articles")
-        page = page_for(first, after)
+        page = page_for(first, after, ARTICLES_PAGE_MAX)
         return connection(article_service.list_articles({"author": self.username}, page, caller.viewer), page)
 
 
@@ -136,12 +136,18 @@ class Article:
             return self.loaded_body
         return await _context(info).loaders.bodies.load(self.slug)
 
-    @strawberry.field(description="Oldest first (GET /api/articles/{slug}/comments); batched over a page.")
-    async def comments(self, info: Info) -> list[Comment] | None:
+    @strawberry.field(
+        description="A page of the article's comments, oldest first (GET /api/articles/{slug}/comments): `first` "
+        "default 20, at most 25; `after` a comment's cursor. Batched over a page of articles."
+    )
+    async def comments(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> CommentConnection | None:
         context = _context(info)
         caller = context.authorize("GET /api/articles/{slug}/comments")
-        views = await context.loaders.comments(caller.viewer).load(self.slug)
-        return [Comment.of(view) for view in views]
+        limit, start = comment_page_for(first, after)
+        views = await context.loaders.comments(caller.viewer).load((self.slug, limit + 1, start))
+        return comment_connection(views, limit, start is not None)
 
 
 @strawberry.type
@@ -177,6 +183,35 @@ def connection(listing: Any, page: Page) -> ArticleConnection:
             end_cursor=edges[-1].cursor if edges else None,
         ),
         total_count=total,
+    )
+
+
+@strawberry.type
+class CommentEdge:
+    cursor: str = strawberry.field(description="Opaque; pass it as `after` to get the comments that follow.")
+    node: Comment
+
+
+@strawberry.type(
+    description="A page of an article's comments (Relay connection), oldest first. Cursors are keys: a page "
+    "after a cursor reads only itself, however deep. No totalCount (counting would read every comment)."
+)
+class CommentConnection:
+    edges: list[CommentEdge]
+    page_info: PageInfo
+
+
+def comment_connection(views: list[Any], limit: int, after_a_cursor: bool) -> CommentConnection:
+    """The first `limit` of `views` (read one further, to know whether another page follows)."""
+    edges = [CommentEdge(cursor=encode_cursor(v["id"], COMMENT_PREFIX), node=Comment.of(v)) for v in views[:limit]]
+    return CommentConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(views) > limit,
+            has_previous_page=after_a_cursor,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
     )
 
 
@@ -332,7 +367,7 @@ class Query:
     ) -> ArticleConnection | None:
 
         caller = _context(info).authorize("GET /api/articles")
-        page = page_for(first, after)
+        page = page_for(first, after, ARTICLES_PAGE_MAX)
         chosen = {name: value for name, value in given(filter).items() if value is not None} if filter else {}
         try:
             return connection(article_service.list_articles(chosen, page, caller.viewer), page)
@@ -343,7 +378,7 @@ class Query:
     def feed(self, info: Info, first: int | None = None, after: str | None = None) -> ArticleConnection | None:
 
         caller = _context(info).authorize("GET /api/articles/feed")
-        page = page_for(first, after)
+        page = page_for(first, after, ARTICLES_PAGE_MAX)
         return connection(article_service.feed(caller.require_viewer(), page), page)
 
     @strawberry.field(description="The most used tags, most used first (GET /api/tags).")

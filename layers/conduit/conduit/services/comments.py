@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from conduit import observability
 from conduit.authz import Role, may_moderate
 from conduit.errors import NotFound
 from conduit.services import relations
+from conduit.services.paging import Page
 from conduit.services.views import CommentView, comment_view
 from conduit.store import articles, comments
+from conduit.store.client import Item
 
 
 def _article_id(slug: str) -> str:
@@ -27,22 +30,37 @@ def add(slug: str, viewer: str, body: str) -> CommentView:
     return comment_view(comment, seen.author(viewer))
 
 
-def list_for(slug: str, viewer: str | None) -> list[CommentView]:
-    aid = _article_id(slug)
-    return list_for_articles([aid], viewer)[aid]
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """One page of one article's comments: `limit` after skipping `offset`, after the comment `after`."""
+
+    article_id: str
+    limit: int
+    offset: int = 0
+    after: int | None = None
 
 
-def list_for_articles(article_ids: Sequence[str], viewer: str | None) -> dict[str, list[CommentView]]:
-    """Comments of several articles (GraphQL's batched `Article.comments`): one Query per article,
-    in parallel when there are several, then one BatchGetItem for every comment author."""
-    ids = list(dict.fromkeys(article_ids))
-    if len(ids) == 1:
-        found = {ids[0]: comments.list_for(ids[0])}
+def list_for(slug: str, viewer: str | None, page: Page, after: int | None = None) -> list[CommentView]:
+    """A page of an article's comments, oldest first (the page's size is capped by
+    services.paging.COMMENTS_PAGE_MAX, so the answer fits a Lambda response)."""
+    return pages([Wanted(_article_id(slug), page.limit, page.offset, after)], viewer)[0]
+
+
+def pages(wanted: Sequence[Wanted], viewer: str | None) -> list[list[CommentView]]:
+    """Pages of comments of several articles (GraphQL's batched `Article.comments`): one Query per
+    page, in parallel when there are several, then one BatchGetItem for every comment author."""
+    unique = list(dict.fromkeys(wanted))
+
+    def read(one: Wanted) -> list[Item]:
+        return comments.page(one.article_id, one.limit, one.offset, one.after)
+
+    if len(unique) == 1:
+        found = {unique[0]: read(unique[0])}
     else:
-        with ThreadPoolExecutor(max_workers=max(1, min(8, len(ids)))) as pool:
-            found = dict(zip(ids, pool.map(comments.list_for, ids), strict=True))
+        with ThreadPoolExecutor(max_workers=max(1, min(8, len(unique)))) as pool:
+            found = dict(zip(unique, pool.map(read, unique), strict=True))
     seen = relations.load(viewer, {c["authorId"] for listed in found.values() for c in listed})
-    return {aid: [comment_view(c, seen.author(c["authorId"])) for c in listed] for aid, listed in found.items()}
+    return [[comment_view(c, seen.author(c["authorId"])) for c in found[one]] for one in wanted]
 
 
 def delete(slug: str, comment_id: int, viewer: str, role: Role | None = None) -> None:

@@ -8,7 +8,6 @@ from conduit.store import transactions as tx
 from conduit.store.client import Item
 from conduit.store.ids import iso_now
 
-MAX_COMMENTS_LISTED = 500
 # The article exists and its deletion has not begun (see store.articles.delete).
 ARTICLE_OPEN = "attribute_exists(PK) AND attribute_not_exists(deleting)"
 
@@ -38,8 +37,12 @@ def add(aid: str, author: str, body: str) -> Item:
     return comment
 
 
-def list_for(aid: str) -> list[Item]:
-    return ops.query(f"ARTICLE#{aid}", sk_prefix=keys.COMMENT_PREFIX, limit=MAX_COMMENTS_LISTED)
+def page(aid: str, limit: int, offset: int = 0, after: int | None = None) -> list[Item]:
+    """Comments of an article, oldest first: `limit` of them, after skipping `offset`, starting after
+    the comment whose id is `after` (a key-based cursor: only the page itself is read)."""
+    start = keys.comment(aid, after) if after is not None else None
+    found = ops.query(f"ARTICLE#{aid}", sk_prefix=keys.COMMENT_PREFIX, limit=offset + limit, after=start)
+    return found[offset:]
 
 
 def delete(aid: str, comment_id: int, actor: str, moderating: bool = False) -> None:

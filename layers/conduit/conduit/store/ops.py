@@ -117,11 +117,13 @@ def query(
     limit: int | None = None,
     projection: Sequence[str] | None = None,
     consistent: bool = False,
+    after: Key | None = None,
 ) -> list[Item]:
     """Items of one partition (of the table or an index), in sort-key order, at most `limit`.
 
-    `consistent` asks for a strongly consistent read (base table only). A partition or prefix longer
-    than a key can be holds nothing."""
+    `consistent` asks for a strongly consistent read (base table only); `after`, the key of an item
+    of the partition, starts the read right after it (a key-based cursor: no item before it is read).
+    A partition or prefix longer than a key can be holds nothing."""
     if not keys.partition_storable(partition) or (sk_prefix is not None and not keys.sort_storable(sk_prefix)):
         return []
     pk_name, sk_name = _index_keys(index)
@@ -146,6 +148,8 @@ def query(
     names.update(projected.pop("ExpressionAttributeNames", {}))
     request.update(projected)
     request["ExpressionAttributeNames"] = names
+    if after is not None:
+        request["ExclusiveStartKey"] = to_ddb(after)
     items: list[Item] = []
     while True:
         if limit is not None:
