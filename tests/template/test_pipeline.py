@@ -76,11 +76,23 @@ def test_test_job_runs_exactly_what_ci_run_runs():
     assert _runs(unconditional) == ci, "the test job runs .ci/run's commands and nothing else"
 
 
-def test_make_test_runs_the_template_checks_after_cfn_lint():
+def test_make_test_runs_every_check_in_its_phase():
+    """scripts/test-all: lint first; then the template checks and the twin build; then pytest on both
+    databases; then the RealWorld suites on moto, DynamoDB Local and the built twin."""
     lines = (ROOT / "scripts" / "test-all").read_text(encoding="utf-8").splitlines()
-    cfn_lint = next(i for i, line in enumerate(lines) if line.startswith(".venv/bin/cfn-lint"))
-    checks = next(i for i, line in enumerate(lines) if "scripts/template-checks" in line and "step" in line)
-    assert checks == cfn_lint + 1
+
+    def first(*needles: str) -> int:
+        return next(i for i, line in enumerate(lines) if all(needle in line for needle in needles))
+
+    cfn_lint = first("step", "cfn-lint template.yaml")
+    checks, twin = first("job", "scripts/template-checks"), first("job", "scripts/build-twin")
+    pytest_moto, pytest_local = first("job pytest-moto"), first("job pytest-dynamodb-local")
+    suites = [first("job suites-moto"), first("job suites-dynamodb-local"), first("job suites-twin")]
+    waits = [i for i, line in enumerate(lines) if line.strip() == "wait_jobs"]
+    assert cfn_lint < checks < waits[0] and twin < waits[0]
+    assert waits[0] < pytest_moto < pytest_local < waits[1] < min(suites) and max(suites) < waits[2]
+    assert "CONFORMANCE_TWIN=1" in lines[suites[2]]
+    assert "DYNAMODB_ENDPOINT" in lines[pytest_local] and "tests/reliability" in "".join(lines[pytest_local : waits[1]])
 
 
 def test_test_job_has_the_toolchains_make_test_needs():

@@ -68,15 +68,16 @@ def test_a_batch_asks_only_for_the_storable_keys(ddb_stub):
 
 
 # The longest values validation accepts, in the widest characters each field allows.
-LONGEST_EMAIL = WIDEST * (254 - len("@x.io")) + "@x.io"
+LONGEST_EMAIL = WIDEST * (254 - len("@x.io")) + "@x.io"  # an upper bound: wider than validation lets in
+LONGEST_VALID_EMAIL = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 54 + ".io"  # 250 characters
 LONGEST_TAG = WIDEST * 64
 LONGEST_TITLE = "𠀀" * 200  # a 4-byte CJK ideograph: a word character, so it stays in the slug
 
 
 def test_validation_accepts_the_longest_values_used_here():
-    NewUser(username="u" * 32, email=LONGEST_EMAIL, password="password123")
-    Credentials(email=LONGEST_EMAIL, password="x")
-    UserChanges(email=LONGEST_EMAIL)
+    NewUser(username="u" * 32, email=LONGEST_VALID_EMAIL, password="password123")
+    Credentials(email=LONGEST_VALID_EMAIL, password="x")
+    UserChanges(email=LONGEST_VALID_EMAIL)
     NewArticle(title=LONGEST_TITLE, description="d", body="b", tagList=[LONGEST_TAG])
 
 
@@ -96,8 +97,8 @@ def test_every_key_a_client_can_write_fits():
 
 
 def test_lowercasing_never_grows_a_marker_past_the_limit():
-    """Lowercase forms can take more bytes ('İ' is 2 bytes, its lowercase 3): still far below."""
+    """Lowercase forms can take more bytes ('İ' is 2 bytes, its lowercase 3): still far below, even for a
+    value longer than validation lets in."""
     email = "İ" * (254 - len("@x.io")) + "@x.io"
-    Credentials(email=email, password="x")
     assert keys.storable(keys.email_marker(email))
     assert keys.storable(keys.quota("login-email", email.lower(), 0))
