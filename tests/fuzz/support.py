@@ -97,6 +97,18 @@ def own_table(runtime: Any, label: str) -> Iterator[str]:
         database.client(runtime.endpoint).delete_table(TableName=name)
 
 
+def empty_table(runtime: Any, name: str) -> None:
+    """Delete every item of a test's table (a Scan: tests only). Emptying keeps the functions' warm
+    environments, where a new table is a new deployment (new environments for every function)."""
+    from tests.reliability.invariants import scan
+
+    ddb = database.client(runtime.endpoint)
+    keys = [{"PK": {"S": item["PK"]}, "SK": {"S": item["SK"]}} for item in scan(runtime.endpoint, name)]
+    for start in range(0, len(keys), 25):
+        batch = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
+        ddb.batch_write_item(RequestItems={name: batch})
+
+
 def load_schema() -> Any:
     return schemathesis.openapi.from_path(str(DOCUMENT)).exclude(operation_id=list(EXCLUDED))
 

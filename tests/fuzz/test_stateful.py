@@ -10,7 +10,6 @@ same checks as the single-operation fuzzing (support.CHECKS).
 from __future__ import annotations
 
 from collections import Counter
-from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -20,7 +19,16 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize
 
 from tests.conftest import Client
-from tests.fuzz.support import CHECKS, STATEFUL_SETTINGS, Identities, apply_identity, load_schema, own_table, register
+from tests.fuzz.support import (
+    CHECKS,
+    STATEFUL_SETTINGS,
+    Identities,
+    apply_identity,
+    empty_table,
+    load_schema,
+    own_table,
+    register,
+)
 
 schema = load_schema()
 # Scenarios send valid requests only: each step should get somewhere for the next one to build on.
@@ -94,12 +102,7 @@ def test_linked_scenarios(suite: str, base_url: str, runtime: Any) -> None:
             # (a registration is not a 409 because an earlier scenario took the name), which Hypothesis
             # needs to replay a scenario, and what one scenario does (an admin suspending the users
             # it lists) cannot spill into the next.
-            self.table = ExitStack()
-            self.table.enter_context(own_table(runtime, "scenario"))
-
-        def teardown(self) -> None:
-            self.table.close()
-            super().teardown()
+            empty_table(runtime, table)
 
         @initialize(role=st.sampled_from(["user", "admin"]))
         def register_identity(self, role: str) -> None:
@@ -119,7 +122,8 @@ def test_linked_scenarios(suite: str, base_url: str, runtime: Any) -> None:
         def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
             case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
 
-    Scenarios.run(settings=STATEFUL_SETTINGS)
+    with own_table(runtime, "scenarios") as table:
+        Scenarios.run(settings=STATEFUL_SETTINGS)
 
     missing = [f"{status} from {label}" for label, status in expected if not answered[(label, status)]]
     assert not missing, f"never answered: {missing}; answers: {sorted(answered.items())}"
