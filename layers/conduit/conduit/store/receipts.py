@@ -9,7 +9,7 @@ the item the create made and a fingerprint of the request, put only where no liv
 
 The receipt exists exactly when the create committed. The request sent again builds a new
 transaction (new ids, a new ClientRequestToken); its receipt put fails, and the store answers the
-item the receipt names, as the create left it or as it is now, instead of writing another. If the
+item the receipt names, as it is now (404 if it was deleted since), instead of writing another. If the
 first attempt did not commit there is no receipt and the request sent again creates, once. The same
 key with another request (another body, another article's comments) is a 422, as Powertools answers
 it for a key whose first request succeeded.
