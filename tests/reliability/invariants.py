@@ -34,7 +34,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 Item = dict[str, Any]
-UNCHECKED_PREFIXES = ("QUOTA#", "IDEMPOTENCY#")
+UNCHECKED_PREFIXES = ("QUOTA#", "IDEMPOTENCY#", "RECEIPT#")
 _deserializer = TypeDeserializer()
 
 

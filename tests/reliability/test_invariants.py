@@ -190,13 +190,15 @@ def test_each_kind_of_corruption_is_reported(written, name):
 def test_what_is_allowed_is_not_reported(written):
     items = copy.deepcopy(written["items"])
     # a tag counter left at zero, a gap in comment ids (a failed comment write), rate-limit and
-    # idempotency records, and an article whose deletion has begun (it resumes on retry)
+    # idempotency records, a create's receipt (naming an article deleted since: that is allowed),
+    # and an article whose deletion has begun (it resumes on retry)
     items.append({"PK": "TAG#unused", "SK": "META", "tagCount": 0, "GSI3PK": "TAGS", "tag": "unused"})
     article = next(i for i in items if i["SK"] == "ARTICLE" and i.get("commentSeq"))
     article["commentSeq"] += 3
     article["deleting"] = True
     items.append({"PK": "QUOTA#write#u1", "SK": "1700000000", "hits": 3})
     items.append({"PK": "IDEMPOTENCY#POST /api/articles", "SK": "abc", "status": "COMPLETED"})
+    items.append({"PK": "RECEIPT#" + "0" * 64, "SK": "RECEIPT", "madePK": "ARTICLE#gone", "madeSK": "ARTICLE"})
     assert invariants.check(items) == []
 
 

@@ -42,9 +42,10 @@ def queries(*where: str) -> set[tuple[str, str]]:
 # Around every story, from the route's rule in conduit.authz (conduit.http.endpoint, conduit.graphql.context):
 GUARD = on_table(G)  # a token is read: security.guard.current_role -> store.users.auth_state (GetItem)
 WRITE_QUOTA = on_table(U)  # rule.write: security.guard.check -> store.quotas.reserve (one UpdateItem ADD)
-IDEMPOTENCY = on_table(
-    P, G, U, D
-)  # rule.idempotent: conduit.idempotency, Powertools' record (put, get, update, delete)
+# rule.idempotent: conduit.idempotency, Powertools' record (put, get, update, delete); under a key the
+# create's transaction also puts its receipt (P), and a re-send that finds it reads the receipt and the
+# item it names (G) (store.receipts)
+IDEMPOTENCY = on_table(P, G, U, D)
 RELATIONS = on_table(B)  # services.relations.load: authors, follow and favorite edges (and the article), one batch
 SLUG = on_table(G)  # store.articles.find_by_slug: the slug marker
 USERNAME = on_table(G)  # store.users.id_for_username: the username marker

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conduit.services import slugs
-from conduit.store import keys, ops
+from conduit.store import keys, ops, receipts
 from conduit.validation import Credentials, NewArticle, NewUser, UserChanges
 
 WIDEST = "😀"  # 4 UTF-8 bytes, the most a character takes
@@ -74,6 +74,9 @@ LONGEST_TAG = WIDEST * 64
 LONGEST_TITLE = "𠀀" * 200  # a 4-byte CJK ideograph: a word character, so it stays in the slug
 
 
+LONGEST_CLAIM = receipts.Claim("POST /api/articles/{slug}/comments", "ip:" + "ffff:" * 7 + "ffff", "~" * 255, "0" * 64)
+
+
 def test_validation_accepts_the_longest_values_used_here():
     NewUser(username="u" * 32, email=LONGEST_VALID_EMAIL, password="password123")
     Credentials(email=LONGEST_VALID_EMAIL, password="x")
@@ -89,11 +92,26 @@ def test_every_key_a_client_can_write_fits():
         keys.tagged(LONGEST_TAG, "0" * 24),
         keys.tag_counter(LONGEST_TAG),
         *(keys.slug_marker(slug) for slug in slugs.candidates(LONGEST_TITLE)),
+        receipts.receipt_key(LONGEST_CLAIM),
     ]
     for key in written:
         assert keys.storable(key), key
         assert _bytes(key["PK"]) < keys.PARTITION_KEY_MAX_BYTES // 2, key  # with a wide margin
     assert all(_bytes(slug) <= 4 * slugs.MAX_SLUG_BASE + 7 for slug in slugs.candidates(LONGEST_TITLE))
+
+
+def test_a_receipt_key_is_a_fixed_size_hash_of_route_caller_and_key():
+    """An Idempotency-Key is up to 255 characters, an anonymous caller an IP address: hashed."""
+    receipt = receipts.receipt_key(LONGEST_CLAIM)
+    assert _bytes(receipt["PK"]) == len("RECEIPT#") + 64 and receipt["SK"] == "RECEIPT"
+    same = receipts.Claim(LONGEST_CLAIM.route, LONGEST_CLAIM.caller, LONGEST_CLAIM.key, "another body")
+    assert receipts.receipt_key(same) == receipt, "the body is checked, not keyed: another body is a 422"
+    for other in (
+        receipts.Claim("POST /api/articles", LONGEST_CLAIM.caller, LONGEST_CLAIM.key, ""),
+        receipts.Claim(LONGEST_CLAIM.route, "ip:192.0.2.1", LONGEST_CLAIM.key, ""),
+        receipts.Claim(LONGEST_CLAIM.route, LONGEST_CLAIM.caller, LONGEST_CLAIM.key[:-1], ""),
+    ):
+        assert receipts.receipt_key(other) != receipt, other
 
 
 def test_lowercasing_never_grows_a_marker_past_the_limit():

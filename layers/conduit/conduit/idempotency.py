@@ -3,7 +3,11 @@
 Backed by the Powertools idempotency utility on the Conduit table (PK `IDEMPOTENCY#<route>`,
 SK the hashed key, TTL `expiresAt`). The key is scoped to the caller (user id, or source IP when
 anonymous) and the request body is validated: the same key with another body is a 422, and a
-second request while the first is still running is a 409. Failed requests are not remembered.
+second request while the first is still running is a 409.
+
+Failed requests are not remembered by Powertools, yet a create can fail after it committed (every
+answer lost). So the create also writes a receipt in its own transaction (store.receipts): the same
+request sent again after such a failure answers the item the first attempt made, not a second one.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 from conduit.errors import Conflict, ServiceUnavailable, Unprocessable
 from conduit.settings import get_settings
+from conduit.store import receipts
 
 HEADER = "idempotency-key"
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")
@@ -38,14 +43,18 @@ def run_once(
 
     store = _store(route, get_settings().table_name)
 
+    fingerprint = hashlib.sha256(body).hexdigest()
+    claim = receipts.Claim(route, caller, key, fingerprint)
+
     @idempotent_function(data_keyword_argument="request", persistence_store=store, config=_config(), key_prefix=route)
     def once(request: dict[str, str]) -> Any:
-        return story()
+        with receipts.claiming(claim):  # the create's receipt: a re-send after a failure finds its item
+            return story()
 
     try:
-        return once(request={"key": f"{caller}|{key}", "body": hashlib.sha256(body).hexdigest()})
+        return once(request={"key": f"{caller}|{key}", "body": fingerprint})
     except idem.IdempotencyValidationError:
-        raise Unprocessable("Idempotency-Key", "was already used with a different request") from None
+        raise Unprocessable("Idempotency-Key", receipts.KEY_REUSED) from None
     except idem.IdempotencyAlreadyInProgressError:
         raise Conflict("Idempotency-Key", "a request with this key is still in progress") from None
     except (idem.IdempotencyPersistenceLayerError, idem.IdempotencyPersistenceConnectionError) as error:

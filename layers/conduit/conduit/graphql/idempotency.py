@@ -6,7 +6,8 @@ under its REST route's key (`POST /api/users`, `POST /api/articles`,
 anonymous), so the rules are REST's: a retry with the same arguments replays the first result;
 the same key with other arguments is BAD_USER_INPUT `{"Idempotency-Key": ["was already used with
 a different request"]}`; a retry while the first is still running is CONFLICT; failed creates are
-not remembered; a malformed key is BAD_USER_INPUT.
+not remembered, except one that committed before failing: its receipt (conduit.store.receipts)
+makes the retry answer what it made; a malformed key is BAD_USER_INPUT.
 
 - What is remembered is the story's result before it becomes a Strawberry object: the REST
   payload (`{"article": view}`), JSON as the idempotency store needs, so a replay may select

@@ -45,11 +45,11 @@ def create(viewer: str, new: NewArticle) -> ArticleView:
     }
     for slug in slugs.candidates(new.title):
         try:
-            articles.create({**article, "slug": slug})
+            stored = articles.create({**article, "slug": slug})
         except articles.SlugTaken:
             continue
         observability.count("ArticlePublished")
-        return _single({**article, "slug": slug, "favoritesCount": 0}, viewer)
+        return _single(stored, viewer)
     raise ServiceUnavailable()
 
 

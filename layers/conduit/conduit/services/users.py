@@ -14,14 +14,21 @@ from conduit.settings import get_settings
 from conduit.store import ops, quotas, users
 from conduit.store.client import Item
 
+REGISTERED_VERSION = 0  # a new user's credentials version (conduit.security.credentials)
+
 if TYPE_CHECKING:  # request models are pydantic: not imported by read-only handlers
     from conduit.validation import Credentials, NewUser, UserChanges
 
 
 def register(new: NewUser) -> UserView:
+    """Create the user and answer it with a token at the credentials it was registered with.
+
+    Under an Idempotency-Key, `users.create` may answer the user an earlier attempt of the same
+    request registered (store.receipts). Its token is still issued at credentials version 0: if the
+    password changed since, the guard refuses it, so a re-sent registration never outlives that change."""
     user = users.create(new.username, new.email, hash_password(new.password))
     observability.count("UserRegistered")
-    return user_view(user, _token_for(user))
+    return user_view(user, issue_token(user["id"], user.get("role") or "user", REGISTERED_VERSION))
 
 
 def login(credentials: Credentials, source_ip: str) -> UserView:

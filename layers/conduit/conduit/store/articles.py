@@ -6,7 +6,7 @@ from contextlib import suppress
 from typing import Any
 
 from conduit.errors import Forbidden, NotFound, ServiceUnavailable
-from conduit.store import keys, ops
+from conduit.store import keys, ops, receipts
 from conduit.store import transactions as tx
 from conduit.store.client import Item
 
@@ -25,8 +25,11 @@ class SlugTaken(Exception):
     """The slug marker exists already; the caller picks another slug."""
 
 
-def create(article: Item) -> None:
-    """Write the article, its slug marker, its tag items and every counter in one transaction."""
+def create(article: Item) -> Item:
+    """Write the article, its slug marker, its tag items and every counter in one transaction.
+
+    Returns the article as stored; under an Idempotency-Key whose earlier attempt published already
+    (store.receipts), that article, as it is now (the slug it got then, edits since)."""
     aid, author, tags = article["id"], article["authorId"], article["tagList"]
     item = {
         **keys.article(aid),
@@ -46,9 +49,15 @@ def create(article: Item) -> None:
         tx.add_to_counter(keys.article_counter(), "articleCount", 1),
         *_tag_actions(aid, added=tags, removed=[]),
     ]
+    receipt = receipts.add(actions, keys.article(aid))
     try:
         ops.transact(actions)
     except ops.TransactionCancelled as cancelled:
+        if cancelled.failed(receipt):  # before the slug: the earlier attempt's article holds this slug
+            earlier = receipts.made_before()
+            if earlier is None:
+                raise NotFound("article") from None  # published, then deleted since
+            return earlier
         if cancelled.failed(1):
             raise SlugTaken() from None
         if cancelled.failed(2):
@@ -56,6 +65,7 @@ def create(article: Item) -> None:
 
             raise invalid_token() from None  # the token's user no longer exists
         raise
+    return item
 
 
 def find_by_slug(slug: str) -> Item | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conduit.errors import Forbidden, NotFound
-from conduit.store import keys, ops
+from conduit.store import keys, ops, receipts
 from conduit.store import transactions as tx
 from conduit.store.client import Item
 from conduit.store.ids import iso_now
@@ -25,14 +25,19 @@ def add(aid: str, author: str, body: str) -> Item:
         "createdAt": now,
         "updatedAt": now,
     }
-    try:  # the check and the put commit together: no comment outlives a concurrent article delete
-        ops.transact(
-            [
-                tx.check(keys.article(aid), ARTICLE_OPEN),
-                tx.put_new({**keys.comment(aid, comment["id"]), "type": "comment", **comment}),
-            ]
-        )
-    except ops.TransactionCancelled:
+    actions = [  # the check and the put commit together: no comment outlives a concurrent article delete
+        tx.check(keys.article(aid), ARTICLE_OPEN),
+        tx.put_new({**keys.comment(aid, comment["id"]), "type": "comment", **comment}),
+    ]
+    receipt = receipts.add(actions, keys.comment(aid, comment["id"]))
+    try:
+        ops.transact(actions)
+    except ops.TransactionCancelled as cancelled:
+        if cancelled.failed(receipt):  # an earlier attempt of this request posted it (this id stays a gap)
+            earlier = receipts.made_before()
+            if earlier is None:
+                raise NotFound("comment") from None  # deleted since
+            return earlier
         raise NotFound("article") from None
     return comment
 

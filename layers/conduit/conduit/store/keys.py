@@ -16,6 +16,7 @@
 | article counter     | COUNTER            | ARTICLES            |                                              |
 | rate-limit counter  | QUOTA#<kind>#<who> | <window start>      | (expires by TTL on expiresAt)                |
 | idempotency record  | IDEMPOTENCY#<route>| <key hash>          | (Powertools idempotency; TTL on expiresAt)   |
+| create receipt      | RECEIPT#<hash>     | RECEIPT             | (store/receipts.py; TTL on expiresAt)        |
 
 Ids are time-ordered (see ids.py), so sorting on an id is sorting on creation time.
 
@@ -110,6 +111,12 @@ def followers_partition(uid: str) -> str:
 
 def quota(kind: str, subject: str, window: int) -> Key:
     return {"PK": f"QUOTA#{kind}#{subject}", "SK": str(window)}
+
+
+def receipt(scope_hash: str) -> Key:
+    """The receipt of a create under an Idempotency-Key; `scope_hash`: SHA-256 hex of route, caller
+    and key (a key alone may be 255 characters): the partition key is 72 bytes whatever they are."""
+    return {"PK": f"RECEIPT#{scope_hash}", "SK": "RECEIPT"}
 
 
 def suffix(value: str) -> str:

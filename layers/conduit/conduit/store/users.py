@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conduit.errors import Conflict
-from conduit.store import keys, ops
+from conduit.errors import Conflict, NotFound
+from conduit.store import keys, ops, receipts
 from conduit.store import transactions as tx
 from conduit.store.client import Item
 from conduit.store.ids import iso_now, new_id
@@ -27,15 +27,20 @@ def create(username: str, email: str, password_hash: str) -> Item:
         "createdAt": now,
         "updatedAt": now,
     }
+    actions = [
+        tx.put_new(user),
+        tx.put_new({**keys.email_marker(email), "userId": uid}),
+        tx.put_new({**keys.username_marker(username), "userId": uid}),
+    ]
+    receipt = receipts.add(actions, keys.user(uid))
     try:
-        ops.transact(
-            [
-                tx.put_new(user),
-                tx.put_new({**keys.email_marker(email), "userId": uid}),
-                tx.put_new({**keys.username_marker(username), "userId": uid}),
-            ]
-        )
+        ops.transact(actions)
     except ops.TransactionCancelled as cancelled:
+        if cancelled.failed(receipt):  # an earlier attempt of this request registered: its markers failed here
+            earlier = receipts.made_before()
+            if earlier is None:
+                raise NotFound("user") from None
+            return earlier
         raise _taken(cancelled, email_index=1, username_index=2) from None
     return user
 
@@ -129,8 +134,6 @@ def set_flags(uid: str, **flags: Any) -> Item:
     try:
         return ops.update_item(keys.user(uid), expression, "attribute_exists(PK)", names, **flags, now=iso_now())
     except ops.ConditionFailed:
-        from conduit.errors import NotFound
-
         raise NotFound("profile") from None
 
 
