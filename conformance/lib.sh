@@ -2,9 +2,9 @@
 #   rw_tools          prints the bin folder of conformance/package-lock.json's packages, installing them
 #                     with `npm ci` into $CONFORMANCE_CACHE/node/<lock hash>/ only when that lock is new
 #   rw_suite NAME     prints the folder of suite NAME (v2 | classic), verified; see conformance/suites.py
-# env: CONFORMANCE_CACHE (default <repo>/.cache)  PYTHON (default python3; suites.py needs no packages)
+# env: CONFORMANCE_CACHE (default $CONDUIT_CACHE, the machine cache of scripts/lib/cache.sh, else <repo>/.cache)  PYTHON (default python3; suites.py needs no packages)
 rw_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-rw_cache=${CONFORMANCE_CACHE:-$(dirname "$rw_here")/.cache}
+rw_cache=${CONFORMANCE_CACHE:-${CONDUIT_CACHE:-$(dirname "$rw_here")/.cache}}
 export REALWORLD_CACHE_DIR=${REALWORLD_CACHE_DIR:-$rw_cache/realworld}
 
 rw_suite() {
