@@ -91,6 +91,7 @@ class Runtime:
         self._embedded: database.EmbeddedDynamoDB | None = None
         self._gate_server: GateServer | None = None
         self._watcher: CodeWatcher | None = None
+        self._stopped = threading.Event()
         self._pools: dict[str, FunctionPool] = {}
         self._pools_lock = threading.Lock()
         self._secrets = {name: secrets.token_hex(20) for name in template.functions()}
@@ -109,6 +110,7 @@ class Runtime:
             self._gate_server = GateServer(self.endpoint, self.gate)
             self.functions_endpoint = self._gate_server.start()
         database.create_tables(self.template, self.endpoint, self.table_names)
+        threading.Thread(target=self._reap_idle_environments, name="environment-reaper", daemon=True).start()
         # A fresh random signing secret per local run unless the developer sets one.
         self.jwt_secret = self.overrides.get("JWT_SECRET") or os.environ.get("JWT_SECRET") or secrets.token_urlsafe(48)
         self.pollers = [
@@ -148,7 +150,16 @@ class Runtime:
         log.info("reloaded %s (%s%s changed)", ", ".join(functions), shown, more)
         self.retire(functions)
 
+    def _reap_idle_environments(self) -> None:
+        """Lambda discards environments left unused for a while: so do we (every warm one is a process)."""
+        while not self._stopped.wait(30):
+            with self._pools_lock:
+                pools = list(self._pools.values())
+            for pool in pools:
+                pool.reap_idle(time.monotonic())
+
     def stop(self) -> None:
+        self._stopped.set()
         if self._watcher:
             self._watcher.stop()
         for poller in self.pollers:
@@ -191,7 +202,6 @@ class Runtime:
             "AWS_REGION": REGION,
             "AWS_DEFAULT_REGION": REGION,
             "LAMBDA_TASK_ROOT": str(code_dir),
-            "LAMBDA_RUNTIME_DIR": str(code_dir),
             "AWS_ACCESS_KEY_ID": iam.access_key(function),
             "AWS_SECRET_ACCESS_KEY": self._secrets[function],
             "AWS_SESSION_TOKEN": f"local-session-{function}",
