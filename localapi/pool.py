@@ -3,6 +3,9 @@ started on demand (INIT), reused while warm, discarded after a timeout, a crash 
 
 A worker is `localapi/worker.py` in its own interpreter with only the function's environment, so module
 state (caches, clients, settings) is never shared between functions or between concurrent requests.
+With a `Zygote` (tests: `Runtime(prefork=True)`), a worker is instead forked from a process that has
+already imported the third-party modules (PRELOADED): same isolation, without paying their import on
+every new environment (the test suite starts thousands).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import json
 import logging
 import os
 import select
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -27,6 +32,32 @@ log = logging.getLogger("localapi")
 WORKER_SCRIPT = Path(__file__).resolve().with_name("worker.py")
 INIT_TIMEOUT_SECONDS = 10.0  # Lambda's INIT phase limit for on-demand functions
 IDLE_SECONDS = 300.0  # a warm environment unused this long is discarded
+# What a zygote imports before forking: the layer's third-party dependencies that a function imports on
+# its first request anyway, never the layer itself (conduit reads its settings from the environment).
+# Not the X-Ray SDK: it reads the whole environment when imported (it would fit no function; tracing is off
+# locally anyway). Whatever a module reads then is checked against each function (Zygote.fits).
+PRELOADED = (
+    "botocore.session",
+    "botocore.client",
+    "botocore.httpsession",
+    "botocore.parsers",
+    "botocore.serialize",
+    "botocore.regions",
+    "botocore.credentials",
+    "pydantic",
+    "aws_lambda_powertools",
+    "aws_lambda_powertools.logging",
+    "aws_lambda_powertools.metrics",
+    "aws_lambda_powertools.utilities.idempotency",
+    "jwt",
+    "argon2",
+    "email_validator",
+    "anyascii",
+    "graphql",
+    "starlette",
+    "strawberry",
+    "mangum",
+)
 
 
 class HookAnswerer(Protocol):
@@ -60,26 +91,30 @@ class InvocationError(Exception):
 @dataclass
 class Worker:
     spec: FunctionSpec
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | ForkedProcess
     channel: Channel
     generation: int
     last_used: float = field(default_factory=time.monotonic)
     init_ms: float = 0.0
 
     @classmethod
-    def start(cls, spec: FunctionSpec, generation: int, instrumented: bool) -> Worker:
+    def start(cls, spec: FunctionSpec, generation: int, instrumented: bool, zygote: Zygote | None = None) -> Worker:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        flags = ["-I", "-S"] if spec.isolated_site else ["-I"]
         environment = {**spec.environment, "PYTHONUNBUFFERED": "1"}
-        process = subprocess.Popen(
-            [spec.python, *flags, str(WORKER_SCRIPT), str(to_child_r), str(from_child_w)],
-            env=environment,
-            pass_fds=(to_child_r, from_child_w),
-            stdin=subprocess.DEVNULL,
-            stdout=sys.stderr.fileno() if _has_fileno(sys.stderr) else None,
-            cwd=str(spec.code_dir),
-        )
+        process: subprocess.Popen[bytes] | ForkedProcess | None = None
+        if zygote is not None and zygote.fits(spec):
+            process = zygote.fork(environment, spec.code_dir, to_child_r, from_child_w)
+        if process is None:
+            flags = ["-I", "-S"] if spec.isolated_site else ["-I"]
+            process = subprocess.Popen(
+                [spec.python, *flags, str(WORKER_SCRIPT), str(to_child_r), str(from_child_w)],
+                env=environment,
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+                stdout=sys.stderr.fileno() if _has_fileno(sys.stderr) else None,
+                cwd=str(spec.code_dir),
+            )
         os.close(to_child_r)
         os.close(from_child_w)
         worker = cls(spec, process, Channel(from_child_r, to_child_w), generation)
@@ -121,7 +156,8 @@ class Worker:
                 message = self.channel.receive()
             except (EOFError, OSError) as exc:
                 code = self.process.poll()
-                raise InvocationError("Runtime.ExitError", f"the process exited ({code})") from exc
+                shown = "" if code is None or isinstance(self.process, ForkedProcess) else f" ({code})"
+                raise InvocationError("Runtime.ExitError", f"the process exited{shown}") from exc
             if "hook" not in message:
                 return message
             reply = hooks.answer(message["hook"]) if hooks else {"action": "pass"}
@@ -148,6 +184,136 @@ class Worker:
                 os.close(fd)
 
 
+class ForkedProcess:
+    """A worker forked by the zygote (not our child: the zygote's, reaped by the kernel), watched through
+    a pidfd. The Popen methods the pool uses; an exit status is not known here."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._lock = threading.Lock()
+        try:
+            self._fd: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:  # already gone (an INIT that exited at once)
+            self._fd, self.returncode = None, -1
+
+    def poll(self) -> int | None:
+        with self._lock:
+            fd = self._fd
+        if self.returncode is None and fd is not None:
+            ready, _, _ = select.select([fd], [], [], 0)
+            if ready:
+                self._exited()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        with self._lock:
+            fd = self._fd
+        if self.returncode is None and fd is not None:
+            ready, _, _ = select.select([fd], [], [], timeout)
+            if not ready:
+                raise subprocess.TimeoutExpired(f"pid {self.pid}", timeout or 0)
+            self._exited()
+        return self.returncode if self.returncode is not None else -1
+
+    def kill(self) -> None:
+        with self._lock:
+            if self.returncode is None and self._fd is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    signal.pidfd_send_signal(self._fd, signal.SIGKILL)
+
+    def _exited(self) -> None:
+        with self._lock:
+            self.returncode = -1  # gone; its status went to the kernel, not to us
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+
+class Zygote:
+    """One `worker.py --zygote` process that forks the environments of source-mode functions (see
+    localapi/worker.py, `zygote`). If it cannot start or dies, workers are started as new interpreters."""
+
+    def __init__(
+        self, environment: dict[str, str], python: str = sys.executable, modules: tuple[str, ...] = PRELOADED
+    ) -> None:
+        self.environment = environment  # its own: what every function's environment has in common
+        self.python, self.modules = python, modules
+        self.read: dict[str, str | None] = {}  # variables the preloaded modules read, with their values
+        self.read_all = False
+        self._socket: socket.socket | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def supported() -> bool:
+        return hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
+
+    def start(self) -> Zygote:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._process = subprocess.Popen(
+            [self.python, "-I", str(WORKER_SCRIPT), "--zygote", str(theirs.fileno()), *self.modules],
+            env=self.environment,
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=sys.stderr.fileno() if _has_fileno(sys.stderr) else None,
+            cwd=str(WORKER_SCRIPT.parent),
+        )
+        theirs.close()
+        ours.settimeout(60)
+        try:
+            ready = json.loads(ours.recv(1 << 20))["ready"]
+        except (OSError, ValueError, KeyError):
+            ours.close()
+            self.stop()
+            log.warning("the zygote did not start: environments start as new interpreters")
+            return self
+        ours.settimeout(INIT_TIMEOUT_SECONDS)
+        self.read, self.read_all = ready["read"], ready["read_all"]
+        self._socket = ours
+        return self
+
+    def fits(self, spec: FunctionSpec) -> bool:
+        """Only source-mode functions on this interpreter whose environment agrees with every variable a
+        preloaded module read while it was imported."""
+        return (
+            self._socket is not None
+            and not spec.isolated_site
+            and not spec.extra_paths
+            and spec.python == self.python
+            and not self.read_all
+            and all(spec.environment.get(name) == value for name, value in self.read.items())
+        )
+
+    def fork(self, environment: dict[str, str], cwd: Path, read_fd: int, write_fd: int) -> ForkedProcess | None:
+        out_fd = sys.stderr.fileno() if _has_fileno(sys.stderr) else 1
+        request = json.dumps({"environment": environment, "cwd": str(cwd)}).encode("utf-8")
+        with self._lock:
+            if self._socket is None:
+                return None
+            try:
+                socket.send_fds(self._socket, [request], [read_fd, write_fd, out_fd, 2])
+                pid = json.loads(self._socket.recv(1 << 16))["pid"]
+            except (OSError, ValueError, KeyError):
+                log.warning("the zygote is gone: environments start as new interpreters")
+                self._socket.close()
+                self._socket = None
+                return None
+        return ForkedProcess(pid)
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._socket is not None:
+                self._socket.close()
+                self._socket = None
+        if self._process is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=5)
+            if self._process.poll() is None:
+                self._process.kill()
+                self._process.wait()
+
+
 def _has_fileno(stream: Any) -> bool:
     try:
         stream.fileno()
@@ -160,9 +326,10 @@ class FunctionPool:
     """The warm environments of one function. `concurrency` caps how many run at once here (a request
     beyond it waits for a free one instead of starting more processes than the machine can hold)."""
 
-    def __init__(self, spec: FunctionSpec, concurrency: int) -> None:
+    def __init__(self, spec: FunctionSpec, concurrency: int, zygote: Zygote | None = None) -> None:
         self.spec = spec
         self.concurrency = concurrency
+        self.zygote = zygote
         self.generation = 0
         self.started = 0  # environments started (cold starts), for tests and logs
         self._idle: list[Worker] = []
@@ -184,7 +351,7 @@ class FunctionPool:
                     break
                 self._condition.wait()
         try:
-            worker = Worker.start(self.spec, generation, instrumented)
+            worker = Worker.start(self.spec, generation, instrumented, self.zygote)
         except BaseException:
             with self._condition:
                 self._busy -= 1

@@ -27,7 +27,7 @@ from typing import Any
 from localapi import database, iam, instruments
 from localapi.cfn import REGION, Stack
 from localapi.gate import GateServer, IamGate
-from localapi.pool import FunctionPool, FunctionSpec, InvocationError
+from localapi.pool import FunctionPool, FunctionSpec, InvocationError, Zygote
 from localapi.reload import CodeWatcher
 from localapi.streams import StreamPoller
 from localapi.template import ROOT, Route, Template
@@ -73,6 +73,7 @@ class Runtime:
         instrumented: bool = False,
         concurrency: int = DEFAULT_CONCURRENCY,
         integration_timeout: float = INTEGRATION_TIMEOUT_SECONDS,
+        prefork: bool = False,
     ) -> None:
         self.template = template
         self.routes = template.routes()
@@ -83,6 +84,10 @@ class Runtime:
         self.instrumented = instrumented
         self.concurrency = concurrency
         self.integration_timeout = integration_timeout  # API Gateway's, for requests through the local API
+        # Fork new environments from a zygote that has imported the third-party modules (localapi/pool.py):
+        # for the test suite, which starts thousands; off for `make api` and anything measuring INIT.
+        self.prefork = prefork and code is None and Zygote.supported()
+        self.zygote: Zygote | None = None
         self.stack = Stack(template.raw, self.table_names)
         self.gate = IamGate()
         self.functions_endpoint = ""  # what the functions' DYNAMODB_ENDPOINT points at (the IAM gate)
@@ -122,7 +127,17 @@ class Runtime:
             for function, table in self.template.stream_functions()
             if table in self.table_names
         ]
+        if self.prefork:
+            self.zygote = Zygote(self._shared_environment()).start()
         return self
+
+    def _shared_environment(self) -> dict[str, str]:
+        """The variables (with their values) that every function's environment has."""
+        environments = [self.environment_of(name) for name in self.template.functions()]
+        shared = dict(environments[0]) if environments else {}
+        for environment in environments[1:]:
+            shared = {key: value for key, value in shared.items() if environment.get(key) == value}
+        return shared
 
     def start_stream_pollers(self) -> Runtime:
         """Deliver the table's stream to the stream-triggered functions in the background."""
@@ -168,6 +183,8 @@ class Runtime:
             pools = list(self._pools.values())
         for pool in pools:
             pool.retire()
+        if self.zygote:
+            self.zygote.stop()
         if self._gate_server:
             self._gate_server.stop()
         if self._embedded:
@@ -281,7 +298,7 @@ class Runtime:
     def pool(self, function: str) -> FunctionPool:
         with self._pools_lock:
             if function not in self._pools:
-                self._pools[function] = FunctionPool(self._spec(function), self.concurrency)
+                self._pools[function] = FunctionPool(self._spec(function), self.concurrency, self.zygote)
             return self._pools[function]
 
     def _code_dir(self, function: str) -> Path:

@@ -2,7 +2,8 @@
 and then answers invocations one at a time, as Lambda's Python runtime does.
 
 Started by localapi/pool.py as `python -I localapi/worker.py IN_FD OUT_FD` (built mode adds -S and a
-sys.path of only the function, its layers and the Lambda runtime's SDK). Standard library only: in built
+sys.path of only the function, its layers and the Lambda runtime's SDK), or forked by a zygote
+(`python -I localapi/worker.py --zygote CONTROL_FD MODULE...`, see `zygote` below). Standard library only: in built
 mode nothing else is importable. The parent and this process speak length-prefixed JSON frames over two
 pipes; the handler's stdout/stderr are the parent's (Lambda sends them to CloudWatch Logs).
 
@@ -13,9 +14,12 @@ answering a hook call. Messages to the parent: {"ready": ...} or {"init_error": 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
+import signal
+import socket
 import struct
 import sys
 import threading
@@ -215,5 +219,119 @@ def main(read_fd: int, write_fd: int) -> int:
             hooks.armed = False
 
 
+class _RecordedReads:
+    """The environment variables read (by Python code, through os.environ) while the zygote imports."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.listed = False  # iterated over (a copy of the whole environment): every variable counts
+        self._environ_type = type(os.environ)
+        self._saved = (
+            self._environ_type.__getitem__,
+            self._environ_type.__contains__,
+            self._environ_type.__iter__,
+        )
+
+    def __enter__(self) -> _RecordedReads:
+        getitem, contains, iterate = self._saved
+        names = self.names
+        reads = self
+
+        def recorded_getitem(environ: Any, key: str) -> str:
+            names.add(key)
+            return getitem(environ, key)
+
+        def recorded_contains(environ: Any, key: object) -> bool:
+            if isinstance(key, str):
+                names.add(key)
+            return contains(environ, key)
+
+        def recorded_iter(environ: Any) -> Any:
+            reads.listed = True
+            return iterate(environ)
+
+        self._environ_type.__getitem__ = recorded_getitem
+        self._environ_type.__contains__ = recorded_contains
+        self._environ_type.__iter__ = recorded_iter
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        (
+            self._environ_type.__getitem__,
+            self._environ_type.__contains__,
+            self._environ_type.__iter__,
+        ) = self._saved
+
+
+def zygote(control_fd: int, modules: list[str]) -> int:
+    """A pre-forked parent of environments (tests only, `Runtime(prefork=True)`): it imports third-party
+    modules that a function would import anyway, then forks one child per new environment. The child
+    takes the function's environment variables, working directory and pipes, and only then runs `main`:
+    the handler's module and the layer are imported in the child, as in a new process.
+
+    What a handler could tell apart: the preloaded modules are already in sys.modules (their import-time
+    state is that of a fresh import: the zygote does nothing else), and str hashing shares one seed. A
+    module that read an environment variable while it was imported would have seen the zygote's value:
+    the zygote reports every variable read then (with its value; or that the whole environment was
+    listed), and the pool forks only functions whose environment has the same values for all of them
+    (others start a new interpreter). The zygote's own environment is what all functions share."""
+    control = socket.socket(fileno=control_fd)
+    with _RecordedReads() as reads:
+        loaded = []
+        for name in modules:
+            try:
+                importlib.import_module(name)
+                loaded.append(name)
+            except ImportError:
+                pass
+    seen = {name: os.environ.get(name) for name in sorted(reads.names)}
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the environments
+    ready = {"read": seen, "read_all": reads.listed, "loaded": loaded}
+    control.send(json.dumps({"ready": ready}).encode("utf-8"))
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(control, 1 << 20, 4)
+        except OSError:
+            return 0
+        if not data:
+            return 0  # the runtime stopped
+        request = json.loads(data)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            os._exit(_forked_environment(request, *fds))
+        for fd in fds:
+            os.close(fd)
+        control.send(json.dumps({"pid": pid}).encode("utf-8"))
+
+
+def _forked_environment(request: dict[str, Any], read_fd: int, write_fd: int, out_fd: int, err_fd: int) -> int:
+    """In the forked child: become the function's environment (variables, cwd, stdout/stderr), then run."""
+    code = 1
+    try:
+        os.dup2(out_fd, 1)
+        os.dup2(err_fd, 2)
+        os.close(out_fd)
+        os.close(err_fd)
+        os.environ.clear()
+        os.environ.update(request["environment"])
+        time.tzset()
+        os.chdir(request["cwd"])
+        sys.argv = [sys.argv[0], str(read_fd), str(write_fd)]
+        code = main(read_fd, write_fd)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+    return code
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "--zygote":
+        sys.exit(zygote(int(sys.argv[2]), sys.argv[3:]))
     sys.exit(main(int(sys.argv[1]), int(sys.argv[2])))

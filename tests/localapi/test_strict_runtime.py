@@ -26,11 +26,16 @@ GATEWAY_ERRORS = {
 }
 
 
-@pytest.fixture(scope="module")
-def probes() -> Iterator[tuple[Runtime, str]]:
+# Every test runs twice: environments started as new interpreters (as `make api` does), and forked from
+# the zygote (`prefork`, as the test suite's runtime does): a handler must not be able to tell them apart.
+@pytest.fixture(scope="module", params=[False, True], ids=["spawned", "forked"])
+def probes(request: pytest.FixtureRequest) -> Iterator[tuple[Runtime, str]]:
     raw = yaml.load(FIXTURE.read_text(encoding="utf-8"), Loader=_CfnLoader)
     os.environ["LEAKED_FROM_THE_HARNESS"] = "must-not-reach-a-function"
-    runtime = Runtime(Template(raw), environment={"FROM_ENV_VARS": "override"}, integration_timeout=3).start()
+    runtime = Runtime(
+        Template(raw), environment={"FROM_ENV_VARS": "override"}, integration_timeout=3, prefork=request.param
+    ).start()
+    assert (runtime.zygote is not None) == request.param
     api = LocalApi(runtime, port=0).start_in_thread()
     yield runtime, api.url
     api.stop()
@@ -111,3 +116,33 @@ def test_requests_over_lambdas_6_mb_or_the_gateways_10_mb_answer_413(probes):
     assert call(base, "/probe/echo-size", padding=five).text == str(len(five) + len('{"padding": ""}'))
     assert_gateway_error(call(base, "/probe/echo-size", padding="y" * (7 * 1024 * 1024)), 413)  # event > 6 MB
     assert_gateway_error(call(base, "/probe/echo-size", padding="y" * (11 * 1024 * 1024)), 413)  # body > 10 MB
+
+
+def test_forked_environments_come_from_the_zygote_unless_a_preloaded_module_read_their_environment(probes):
+    runtime, base = probes
+    zygote = runtime.zygote
+    expected_parent = zygote._process.pid if zygote else os.getpid()
+    assert call(base, "/probe/state").json()["parent"] == expected_parent
+    if zygote:
+        assert "AWS_EXECUTION_ENV" in zygote.read  # Powertools reads it when imported: all functions agree
+    # A variable that a preloaded module (Powertools) reads when it is imported, different for the
+    # functions: a fork would carry the zygote's import-time view, so they start as new interpreters.
+    with runtime.configured(POWERTOOLS_DEBUG="true"):
+        answer = call(base, "/probe/state").json()
+        assert answer["parent"] == os.getpid() and answer["environment"]["POWERTOOLS_DEBUG"] == "true"
+        assert answer["invocations"] == 1
+
+
+def test_the_zygote_sees_every_environment_read_of_an_import(tmp_path, monkeypatch):
+    from localapi.worker import _RecordedReads
+
+    monkeypatch.setenv("PROBE_READ", "1")
+    with _RecordedReads() as reads:
+        os.environ.get("PROBE_READ")
+        _ = "PROBE_CONTAINS" in os.environ
+    assert reads.names == {"PROBE_READ", "PROBE_CONTAINS"} and not reads.listed
+    with _RecordedReads() as reads:
+        dict(os.environ)
+    assert reads.listed
+    os.environ.get("AFTER")  # no longer recorded
+    assert "AFTER" not in reads.names
