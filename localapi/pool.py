@@ -242,6 +242,7 @@ class Zygote:
         self.read: dict[str, str | None] = {}  # variables the preloaded modules read, with their values
         self.read_all = False
         self._socket: socket.socket | None = None
+        self._pending = False
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
 
@@ -250,6 +251,7 @@ class Zygote:
         return hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
 
     def start(self) -> Zygote:
+        """Starts the process; its imports go on while the runtime starts (the first fork waits for them)."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._process = subprocess.Popen(
             [self.python, "-I", str(WORKER_SCRIPT), "--zygote", str(theirs.fileno()), *self.modules],
@@ -260,25 +262,34 @@ class Zygote:
             cwd=str(WORKER_SCRIPT.parent),
         )
         theirs.close()
-        ours.settimeout(60)
-        try:
-            ready = json.loads(ours.recv(1 << 20))["ready"]
-        except (OSError, ValueError, KeyError):
-            ours.close()
-            self.stop()
-            log.warning("the zygote did not start: environments start as new interpreters")
-            return self
-        ours.settimeout(INIT_TIMEOUT_SECONDS)
-        self.read, self.read_all = ready["read"], ready["read_all"]
         self._socket = ours
+        self._pending = True
         return self
+
+    def _ready(self) -> bool:
+        """Under the lock: whether it can fork (waits for its imports the first time)."""
+        if self._pending and self._socket is not None:
+            self._pending = False
+            self._socket.settimeout(120)
+            try:
+                ready = json.loads(self._socket.recv(1 << 20))["ready"]
+            except (OSError, ValueError, KeyError):
+                self._socket.close()
+                self._socket = None
+                log.warning("the zygote did not start: environments start as new interpreters")
+                return False
+            self._socket.settimeout(INIT_TIMEOUT_SECONDS)
+            self.read, self.read_all = ready["read"], ready["read_all"]
+        return self._socket is not None
 
     def fits(self, spec: FunctionSpec) -> bool:
         """Only source-mode functions on this interpreter whose environment agrees with every variable a
         preloaded module read while it was imported."""
+        with self._lock:
+            if not self._ready():
+                return False
         return (
-            self._socket is not None
-            and not spec.isolated_site
+            not spec.isolated_site
             and not spec.extra_paths
             and spec.python == self.python
             and not self.read_all
@@ -289,7 +300,7 @@ class Zygote:
         out_fd = sys.stderr.fileno() if _has_fileno(sys.stderr) else 1
         request = json.dumps({"environment": environment, "cwd": str(cwd)}).encode("utf-8")
         with self._lock:
-            if self._socket is None:
+            if not self._ready():
                 return None
             try:
                 socket.send_fds(self._socket, [request], [read_fd, write_fd, out_fd, 2])
