@@ -46,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         help="keep running the code loaded first (by default a changed file "
         "under functions/ or layers/ takes effect on the next request of the functions using it)",
     )
+    serve.add_argument(
+        "--prefork",
+        action="store_true",
+        help="fork new environments from a process that has imported the third-party modules (faster, for "
+        "test runs; INIT times then do not show those imports): see localapi/pool.py",
+    )
     serve.add_argument("--python", default="python3.13", help="interpreter for --build-dir (a real 3.13)")
     serve.add_argument("--runtime-dir", type=Path, help="with --build-dir: the Lambda runtime's boto3/botocore")
     invoke = commands.add_parser("invoke", help="run one function with an event file and print its response")
@@ -68,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             args.build_dir.resolve(), args.python, args.runtime_dir.resolve() if args.runtime_dir else None
         )
     endpoint = os.environ.get("DYNAMODB_ENDPOINT") or None  # any DynamoDB-compatible endpoint; else moto
-    runtime = Runtime(template.load(), endpoint, environment=_env_vars(args.env_vars), code=code)
+    prefork = args.command == "serve" and args.prefork
+    runtime = Runtime(template.load(), endpoint, environment=_env_vars(args.env_vars), code=code, prefork=prefork)
     if args.command == "serve":
         runtime.start(db_port=args.db_port, db_host=args.db_host)
     else:
