@@ -251,7 +251,7 @@ class Zygote:
         return hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
 
     def start(self) -> Zygote:
-        """Starts the process; its imports go on while the runtime starts (the first fork waits for them)."""
+        """Starts the process; its imports go on until `wait_ready` (or the first fork) waits for them."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._process = subprocess.Popen(
             [self.python, "-I", str(WORKER_SCRIPT), "--zygote", str(theirs.fileno()), *self.modules],
@@ -281,6 +281,10 @@ class Zygote:
             self._socket.settimeout(INIT_TIMEOUT_SECONDS)
             self.read, self.read_all = ready["read"], ready["read_all"]
         return self._socket is not None
+
+    def wait_ready(self) -> bool:
+        with self._lock:
+            return self._ready()
 
     def fits(self, spec: FunctionSpec) -> bool:
         """Only source-mode functions on this interpreter whose environment agrees with every variable a

@@ -114,10 +114,12 @@ class Runtime:
         else:
             self._gate_server = GateServer(self.endpoint, self.gate)
             self.functions_endpoint = self._gate_server.start()
-        database.create_tables(self.template, self.endpoint, self.table_names)
-        threading.Thread(target=self._reap_idle_environments, name="environment-reaper", daemon=True).start()
         # A fresh random signing secret per local run unless the developer sets one.
         self.jwt_secret = self.overrides.get("JWT_SECRET") or os.environ.get("JWT_SECRET") or secrets.token_urlsafe(48)
+        if self.prefork:  # its imports go on while the tables are created
+            self.zygote = Zygote(self._shared_environment()).start()
+        database.create_tables(self.template, self.endpoint, self.table_names)
+        threading.Thread(target=self._reap_idle_environments, name="environment-reaper", daemon=True).start()
         self.pollers = [
             StreamPoller(
                 self.endpoint,
@@ -127,8 +129,8 @@ class Runtime:
             for function, table in self.template.stream_functions()
             if table in self.table_names
         ]
-        if self.prefork:
-            self.zygote = Zygote(self._shared_environment()).start()
+        if self.zygote:
+            self.zygote.wait_ready()  # not on the clock of the first request (a gateway timeout counts INIT)
         return self
 
     def _shared_environment(self) -> dict[str, str]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cfnlint.api import lint_all, lint_file
+from cfnlint.api import lint_file
 
 from tests.template.helpers import (
     ROOT,
@@ -148,8 +148,10 @@ def test_cfn_lint_reports_no_errors():
     assert _errors(lint_file(Path(ROOT / "template.yaml"))) == []
 
 
-def test_cfn_lint_does_report_errors_of_a_broken_template():
-    """Guards the test above against a linter that silently checks nothing."""
-    broken = (ROOT / "template.yaml").read_text(encoding="utf-8").replace("python3.13", "python2.7", 1)
-    errors = _errors(lint_all(broken))
+def test_cfn_lint_does_report_errors_of_a_broken_template(tmp_path):
+    """Guards the test above against a linter that silently checks nothing: the same call, the same
+    configuration, on the template with one error put in."""
+    broken = tmp_path / "template.yaml"
+    broken.write_text((ROOT / "template.yaml").read_text(encoding="utf-8").replace("python3.13", "python2.7", 1))
+    errors = _errors(lint_file(broken))
     assert errors and any("python2.7" in error for error in errors), errors
