@@ -1,6 +1,6 @@
 """`python -m bench [--quick]`: measure, print the tables, write bench/results.json.
 
-Phases: cold import (subprocesses) -> for each table size: seed, DynamoDB work per request, the
+Phases: first response and cold import (subprocesses) -> for each table size: seed, DynamoDB work per request, the
 naive Scan listings, and (small size only) warm latency -> cost model -> report.
 """
 
@@ -19,7 +19,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from bench import coldimport, cost, report
+from bench import coldimport, coldstart, cost, report
 from localapi.template import ROOT
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -38,6 +38,9 @@ class Config:
     cold_workers: int = 1
     cold_functions: int | None = None  # all
     cold_budget_seconds: float | None = 200.0  # fewer runs (at least 3) when the machine is busy
+    first_response_only: tuple[str, ...] | None = None  # function dirs; None: every function
+    first_response_dynamodb: str = "local"  # AWS DynamoDB Local (moto if it cannot start), or "moto"
+    first_response_budget_seconds: float | None = 420.0
 
     @classmethod
     def full(cls) -> Config:
@@ -45,7 +48,20 @@ class Config:
 
     @classmethod
     def quick(cls) -> Config:
-        return cls("quick", (600, 2_400), 1, 0.05, 1, 0.2, 100, 4.0, cold_workers=os.cpu_count() or 1, cold_functions=4)
+        return cls(
+            "quick",
+            (600, 2_400),
+            1,
+            0.05,
+            1,
+            0.2,
+            100,
+            4.0,
+            cold_workers=os.cpu_count() or 1,
+            cold_functions=4,
+            first_response_only=("article_get", "users_login"),
+            first_response_dynamodb="moto",
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, 1 cold run, short latency loops (~1 min)")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
     parser.add_argument("--rtt-ms", type=float, help="assumed DynamoDB latency per sequential round trip (4)")
-    parser.add_argument("--skip-cold", action="store_true", help="leave out the cold-import measurement")
+    parser.add_argument(
+        "--skip-cold", action="store_true", help="leave out the first-response and cold-import measurements"
+    )
     parser.add_argument("--render", type=Path, metavar="RESULTS", help="print the tables of a results file and exit")
     parser.add_argument(
         "--seed-via",
@@ -87,6 +105,15 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
     results: dict[str, Any] = {"meta": _meta(config, memory, seed_via)}
 
     if not skip_cold:
+        _progress(f"first response: {config.cold_runs} interleaved runs (ours, typical design, hello world)")
+        results["first_response"] = coldstart.measure(
+            template,
+            config.cold_runs,
+            list(config.first_response_only) if config.first_response_only else None,
+            config.first_response_budget_seconds,
+            dynamodb=config.first_response_dynamodb,
+        )
+        phases["first_response"] = results["first_response"]["seconds"]
         count = min(len(template.functions()), config.cold_functions or len(template.functions()))
         _progress(f"cold import: {count + 1} modules x {config.cold_runs} runs x 2 modes")
         results["cold_import"] = coldimport.measure(
@@ -219,6 +246,8 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
 def render(results: dict[str, Any]) -> str:
     sizes = results["meta"]["sizes"]
     parts = []
+    if "first_response" in results:
+        parts.append(coldstart.render(results["first_response"]))
     if "cold_import" in results:
         parts.append(report.cold_table(results["cold_import"]))
     parts.append(report.work_table(results["endpoints"], sizes))
