@@ -60,9 +60,10 @@ def targets(tpl: cfn.Template, build_dir: Path, runtime_dir: Path) -> tuple[list
             site = build_dir / layer / "python"
             path.append(site)
             packages += sorted(d.name for d in content.iterdir() if (d / "__init__.py").is_file())
-            listed, absent = requirement_modules(content / "requirements.txt", site)
-            modules += listed
-            missing += [f"{layer}: {r} ({relative(content)}/requirements.txt) is not in {site}" for r in absent]
+            for file in ("requirements.txt", "requirements-no-deps.txt"):
+                listed, absent = requirement_modules(content / file, site)
+                modules += listed
+                missing += [f"{layer}: {r} ({relative(content)}/{file}) is not in {site}" for r in absent]
         listed, absent = requirement_modules(code / "requirements.txt", built)
         modules += listed
         missing += [f"{name}: {r} ({relative(code)}/requirements.txt) is not in {built}" for r in absent]
