@@ -95,3 +95,10 @@ def test_a_missing_parameter_is_a_client_error_not_retried(answers):
         aws.ParameterReader("us-east-1").get_parameter(Name="/p", WithDecryption=True)
     assert raised.value.response["Error"]["Code"] == "ParameterNotFound"
     assert len(answers.requests) == 1
+
+
+def test_the_keyset_reader_shares_the_dynamodb_clients_http_session(set_env):
+    from conduit.store.client import dynamodb
+
+    set_env(JWT_SECRET=None, JWT_SECRET_PARAMETER="/p", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x")
+    assert keyset._ssm()._http is dynamodb()._endpoint.http_session

@@ -47,12 +47,16 @@ def ssm_endpoint(region: str) -> str:
 class ParameterReader:
     """`get_parameter(Name=..., WithDecryption=...)` with the answer shape of botocore's SSM client."""
 
-    def __init__(self, region: str) -> None:
-        from botocore.httpsession import URLLib3Session
-
+    def __init__(self, region: str, http: Any = None) -> None:
+        """`http`: a botocore HTTP session to share (the DynamoDB client's: one TLS context per container,
+        10-30 ms each to build with OpenSSL 3); by default one of its own."""
         self.region = region
         self.url = ssm_endpoint(region)
-        self._http = URLLib3Session(timeout=(SSM_CONNECT_TIMEOUT_SECONDS, SSM_READ_TIMEOUT_SECONDS))
+        if http is None:
+            from botocore.httpsession import URLLib3Session
+
+            http = URLLib3Session(timeout=(SSM_CONNECT_TIMEOUT_SECONDS, SSM_READ_TIMEOUT_SECONDS))
+        self._http = http
 
     def get_parameter(self, *, Name: str, WithDecryption: bool = False) -> dict[str, Any]:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -106,7 +106,7 @@ def _close_pools() -> None:
 
     sessions: list[Any] = [getattr(getattr(dynamodb(), "_endpoint", None), "http_session", None)]
     if keyset._ssm.cache_info().currsize:
-        sessions.append(getattr(keyset._ssm(), "_http", None))
-    for session in sessions:
+        sessions.append(getattr(keyset._ssm(), "_http", None))  # the same session, unless built apart
+    for session in {id(session): session for session in sessions}.values():
         if session is not None and hasattr(session, "close"):
             session.close()

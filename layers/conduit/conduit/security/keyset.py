@@ -188,7 +188,9 @@ def _read_parameter(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _ssm() -> Any:
-    """GetParameter with the container's botocore session, without an SSM client (conduit.aws)."""
+    """GetParameter with the container's botocore session, without an SSM client (conduit.aws), over the
+    DynamoDB client's HTTP session (its connection pool and TLS context; 1 s to connect and to read)."""
     from conduit.aws import ParameterReader
+    from conduit.store.client import dynamodb
 
-    return ParameterReader(get_settings().region)
+    return ParameterReader(get_settings().region, getattr(getattr(dynamodb(), "_endpoint", None), "http_session", None))
