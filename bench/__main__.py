@@ -12,6 +12,7 @@ import gc
 import json
 import os
 import platform
+import statistics
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -179,6 +180,20 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
 
     small, large = (str(size) for size in config.sizes)
     documented = doctrips.documented(ROOT / "docs" / "data-model.md")
+    memory_of = {name: int(template.function_setting(name, "MemorySize", memory)) for name in template.functions()}
+    first = results.get("first_response", {}).get("functions", {})
+    first_ours = {name: row["ours"] for name, row in first.items() if "total_ms" in row.get("ours", {})}
+    typical_log = statistics.median(row["log_bytes"] for row in first_ours.values()) if first_ours else 460.0
+    typical_init = max((row["start_ms"] + row["import_ms"] for row in first_ours.values()), default=0.0)
+
+    def cost_inputs(function: str) -> dict[str, float]:
+        """Measured per function where the first-response run measured it, else the median / the worst."""
+        ours = first_ours.get(function)
+        return {
+            "log_bytes": ours["log_bytes"] if ours else typical_log,
+            "init_ms": ours["start_ms"] + ours["import_ms"] if ours else typical_init,
+        }
+
     endpoints: dict[str, Any] = {}
     for scenario in scenarios:
         method, path = routes[scenario.function]
@@ -200,10 +215,13 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
         row["flags"] = _flags(row, small, large)
         if row["latency"] and measured:
             used, warm_row = row["db"][large], row["latency"]
-            row["cost"] = cost.per_million(warm_row["modelled_duration_ms"], used["rru"], used["wru"], memory)
-            slower = warm_row["handler_overhead_ms"] * cost.cpu_share_factor(memory)
+            mb = memory_of[scenario.function]
+            extra = {**cost_inputs(scenario.function), "response_bytes": used.get("response_bytes", 0)}
+            row["cost_inputs"] = {"memory_mb": mb, **extra, "cold_start_share": cost.COLD_START_SHARE}
+            row["cost"] = cost.per_million(warm_row["modelled_duration_ms"], used["rru"], used["wru"], mb, **extra)
+            slower = warm_row["handler_overhead_ms"] * cost.cpu_share_factor(mb)
             row["cost_cpu_share"] = cost.per_million(
-                slower + warm_row["sequential_trips"] * config.rtt_ms, used["rru"], used["wru"], memory
+                slower + warm_row["sequential_trips"] * config.rtt_ms, used["rru"], used["wru"], mb, **extra
             )
         endpoints[scenario.name] = row
     results["endpoints"] = endpoints
@@ -221,7 +239,14 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
             "per_million": cost.mix({name: endpoints[name]["cost"] for name in weights}, weights),
             "per_million_cpu_share": cost.mix({name: endpoints[name]["cost_cpu_share"] for name in weights}, weights),
             "cpu_share_factor": round(cost.cpu_share_factor(memory), 2),
+            "cold_start_share": cost.COLD_START_SHARE,
         }
+    results["options"] = {
+        "snapstart": cost.snapstart(memory_of),
+        "provisioned_concurrency_1": cost.provisioned(
+            {name: memory_of[name] for name in ("ArticlesListFunction", "ArticleGetFunction") if name in memory_of}, 1
+        ),
+    }
     if "cold_import" in results:
         measured_ms = [
             row["precompiled"]["median_ms"]
@@ -229,6 +254,11 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
             if "error" not in row
         ]
         results["cold_import"]["init_cost_per_cold_start_usd"] = cost.cold_start(max(measured_ms), memory)
+    if first_ours:
+        results["first_response"]["init_cost_per_cold_start_usd"] = {
+            name: cost.cold_start(row["start_ms"] + row["import_ms"], memory_of[name])
+            for name, row in first_ours.items()
+        }
     results["naive"] = {
         size: {name: _compare(db[size][name], run) for name, run in naive_runs[size].items() if "error" not in run}
         for size in (small, large)
@@ -248,6 +278,8 @@ def render(results: dict[str, Any]) -> str:
     parts = []
     if "first_response" in results:
         parts.append(coldstart.render(results["first_response"]))
+    if "options" in results:
+        parts.append(report.options_table(results["options"]))
     if "cold_import" in results:
         parts.append(report.cold_table(results["cold_import"]))
     parts.append(report.work_table(results["endpoints"], sizes))
