@@ -13,7 +13,8 @@ data transfer out to the internet $0.09 per GB (first 10 TB a month, after the f
 SnapStart (Python): $0.0000015046 per GB-second of cached snapshot (per published version, at least
 3 hours) and $0.0001397998 per GB restored; provisioned concurrency on arm64: $0.0000033334 per GB-second
 provisioned, and $0.0000077778 per GB-second of duration on it (the x86 prices less 20 %, as for
-on-demand). Lambda duration is billed per 1 ms; the modelled duration is the measured handler overhead plus an assumed DynamoDB latency per sequential round trip.
+on-demand). Lambda duration is billed per 1 ms; the modelled duration is the measured handler overhead
+plus an assumed DynamoDB latency per sequential round trip.
 """
 
 from __future__ import annotations
