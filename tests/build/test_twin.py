@@ -118,6 +118,8 @@ def test_every_function_gets_its_dir_then_its_layers_then_the_runtime(tmp_path):
         )
         assert t.handler == "app.handler" and "app.py" in t.files and t.packages == ("conduit",)
         assert t.env["AWS_LAMBDA_FUNCTION_NAME"] == t.name and t.env["TABLE_NAME"]
+        # conduit/graphql needs the GraphQL layer: checked only where the function has it
+        assert t.exclude == (() if t.name in graphql else ("conduit.graphql",))
     # Nothing was built into tmp_path: every requirement of the layers and of docs_assets is reported missing.
     layer = [
         *twin_files.requirement_names(ROOT / "layers" / "conduit" / "requirements.txt"),
