@@ -608,8 +608,9 @@ def render(cold: dict[str, Any]) -> str:
         }
     )
     lines = [
-        f"First response (spawn -> import -> one request; medians of {cold['runs']} interleaved runs; "
+        f"### First response (spawn -> import -> one request; medians of {cold['runs']} interleaved runs; "
         f"DynamoDB: {cold['dynamodb']}; tracing {cold['tracing'].split()[0]})",
+        "",
         f"hello world: {hello['total_ms']:.0f} ms (interpreter start {hello['start_ms']:.0f} ms)",
         "",
         "| function | start | import | 1st request | first response | typical design | ratio | "
@@ -635,7 +636,7 @@ def render(cold: dict[str, Any]) -> str:
             f"| {row['dir']} | {ours['start_ms']:.0f} | {ours['import_ms']:.0f} | {ours['request_ms']:.0f} | "
             f"{ours['total_ms']:.0f} | {typical_ms} | {ratio} | {extra}{ours['log_bytes']:.0f} |"
         )
-    return "\n".join(lines)
+    return "\n".join([*lines, ""])
 
 
 VARIANTS = {
