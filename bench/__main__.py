@@ -1,6 +1,6 @@
 """`python -m bench [--quick]`: measure, print the tables, write bench/results.json.
 
-Phases: cold import (subprocesses) -> for each table size: seed, DynamoDB work per request, the
+Phases: first response and cold import (subprocesses) -> for each table size: seed, DynamoDB work per request, the
 naive Scan listings, and (small size only) warm latency -> cost model -> report.
 """
 
@@ -12,6 +12,7 @@ import gc
 import json
 import os
 import platform
+import statistics
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -19,7 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from bench import coldimport, cost, report
+from bench import coldimport, coldstart, cost, report
 from localapi.template import ROOT
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -38,6 +39,9 @@ class Config:
     cold_workers: int = 1
     cold_functions: int | None = None  # all
     cold_budget_seconds: float | None = 200.0  # fewer runs (at least 3) when the machine is busy
+    first_response_only: tuple[str, ...] | None = None  # function dirs; None: every function
+    first_response_dynamodb: str = "local"  # AWS DynamoDB Local (moto if it cannot start), or "moto"
+    first_response_budget_seconds: float | None = 420.0
 
     @classmethod
     def full(cls) -> Config:
@@ -45,7 +49,20 @@ class Config:
 
     @classmethod
     def quick(cls) -> Config:
-        return cls("quick", (600, 2_400), 1, 0.05, 1, 0.2, 100, 4.0, cold_workers=os.cpu_count() or 1, cold_functions=4)
+        return cls(
+            "quick",
+            (600, 2_400),
+            1,
+            0.05,
+            1,
+            0.2,
+            100,
+            4.0,
+            cold_workers=os.cpu_count() or 1,
+            cold_functions=4,
+            first_response_only=("article_get", "users_login"),
+            first_response_dynamodb="moto",
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, 1 cold run, short latency loops (~1 min)")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS})")
     parser.add_argument("--rtt-ms", type=float, help="assumed DynamoDB latency per sequential round trip (4)")
-    parser.add_argument("--skip-cold", action="store_true", help="leave out the cold-import measurement")
+    parser.add_argument(
+        "--skip-cold", action="store_true", help="leave out the first-response and cold-import measurements"
+    )
     parser.add_argument("--render", type=Path, metavar="RESULTS", help="print the tables of a results file and exit")
     parser.add_argument(
         "--seed-via",
@@ -87,6 +106,15 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
     results: dict[str, Any] = {"meta": _meta(config, memory, seed_via)}
 
     if not skip_cold:
+        _progress(f"first response: {config.cold_runs} interleaved runs (ours, typical design, hello world)")
+        results["first_response"] = coldstart.measure(
+            template,
+            config.cold_runs,
+            list(config.first_response_only) if config.first_response_only else None,
+            config.first_response_budget_seconds,
+            dynamodb=config.first_response_dynamodb,
+        )
+        phases["first_response"] = results["first_response"]["seconds"]
         count = min(len(template.functions()), config.cold_functions or len(template.functions()))
         _progress(f"cold import: {count + 1} modules x {config.cold_runs} runs x 2 modes")
         results["cold_import"] = coldimport.measure(
@@ -152,6 +180,20 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
 
     small, large = (str(size) for size in config.sizes)
     documented = doctrips.documented(ROOT / "docs" / "data-model.md")
+    memory_of = {name: int(template.function_setting(name, "MemorySize", memory)) for name in template.functions()}
+    first = results.get("first_response", {}).get("functions", {})
+    first_ours = {name: row["ours"] for name, row in first.items() if "total_ms" in row.get("ours", {})}
+    typical_log = statistics.median(row["log_bytes"] for row in first_ours.values()) if first_ours else 460.0
+    typical_init = max((row["start_ms"] + row["import_ms"] for row in first_ours.values()), default=0.0)
+
+    def cost_inputs(function: str) -> dict[str, float]:
+        """Measured per function where the first-response run measured it, else the median / the worst."""
+        ours = first_ours.get(function)
+        return {
+            "log_bytes": ours["log_bytes"] if ours else typical_log,
+            "init_ms": ours["start_ms"] + ours["import_ms"] if ours else typical_init,
+        }
+
     endpoints: dict[str, Any] = {}
     for scenario in scenarios:
         method, path = routes[scenario.function]
@@ -173,10 +215,13 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
         row["flags"] = _flags(row, small, large)
         if row["latency"] and measured:
             used, warm_row = row["db"][large], row["latency"]
-            row["cost"] = cost.per_million(warm_row["modelled_duration_ms"], used["rru"], used["wru"], memory)
-            slower = warm_row["handler_overhead_ms"] * cost.cpu_share_factor(memory)
+            mb = memory_of[scenario.function]
+            extra = {**cost_inputs(scenario.function), "response_bytes": used.get("response_bytes", 0)}
+            row["cost_inputs"] = {"memory_mb": mb, **extra, "cold_start_share": cost.COLD_START_SHARE}
+            row["cost"] = cost.per_million(warm_row["modelled_duration_ms"], used["rru"], used["wru"], mb, **extra)
+            slower = warm_row["handler_overhead_ms"] * cost.cpu_share_factor(mb)
             row["cost_cpu_share"] = cost.per_million(
-                slower + warm_row["sequential_trips"] * config.rtt_ms, used["rru"], used["wru"], memory
+                slower + warm_row["sequential_trips"] * config.rtt_ms, used["rru"], used["wru"], mb, **extra
             )
         endpoints[scenario.name] = row
     results["endpoints"] = endpoints
@@ -194,7 +239,14 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
             "per_million": cost.mix({name: endpoints[name]["cost"] for name in weights}, weights),
             "per_million_cpu_share": cost.mix({name: endpoints[name]["cost_cpu_share"] for name in weights}, weights),
             "cpu_share_factor": round(cost.cpu_share_factor(memory), 2),
+            "cold_start_share": cost.COLD_START_SHARE,
         }
+    results["options"] = {
+        "snapstart": cost.snapstart(memory_of),
+        "provisioned_concurrency_1": cost.provisioned(
+            {name: memory_of[name] for name in ("ArticlesListFunction", "ArticleGetFunction") if name in memory_of}, 1
+        ),
+    }
     if "cold_import" in results:
         measured_ms = [
             row["precompiled"]["median_ms"]
@@ -202,6 +254,11 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
             if "error" not in row
         ]
         results["cold_import"]["init_cost_per_cold_start_usd"] = cost.cold_start(max(measured_ms), memory)
+    if first_ours:
+        results["first_response"]["init_cost_per_cold_start_usd"] = {
+            name: cost.cold_start(row["start_ms"] + row["import_ms"], memory_of[name])
+            for name, row in first_ours.items()
+        }
     results["naive"] = {
         size: {name: _compare(db[size][name], run) for name, run in naive_runs[size].items() if "error" not in run}
         for size in (small, large)
@@ -219,6 +276,10 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
 def render(results: dict[str, Any]) -> str:
     sizes = results["meta"]["sizes"]
     parts = []
+    if "first_response" in results:
+        parts.append(coldstart.render(results["first_response"]))
+    if "options" in results:
+        parts.append(report.options_table(results["options"]))
     if "cold_import" in results:
         parts.append(report.cold_table(results["cold_import"]))
     parts.append(report.work_table(results["endpoints"], sizes))

@@ -100,7 +100,7 @@ def measure(
         names = list(functions)
         step = len(names) / sample_functions
         functions = {names[int(i * step)]: functions[names[int(i * step)]] for i in range(sample_functions)}
-    (layer,) = template.layer_dirs()
+    layer = template.layer_dirs()[0]  # the shared layer; other layers' packages come from the dev venv
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp, _database(template) as database_env:
         work = Path(tmp)
         trees = _prepare(work, layer, database_env)

@@ -21,9 +21,15 @@ def measure(harness: Harness, ctx: Context, scenarios: list[Scenario]) -> dict[s
                 continue
             event = event_for(harness, request)
             with recorder.window() as window:
-                status, _ = harness.invoke(request.function, event)
+                response = harness.raw_invoke(request.function, event)
+            status = response["statusCode"]
             summary = window.summary()
             summary["status"] = status
+            headers = response.get("headers") or {}
+            # what leaves AWS (data transfer out): the body and the headers, as the API sends them
+            summary["response_bytes"] = len((response.get("body") or "").encode("utf-8")) + sum(
+                len(f"{name}: {value}\r\n") for name, value in headers.items()
+            )
             summary["status_ok"] = request.ok(status)
             results[scenario.name] = summary
     finally:

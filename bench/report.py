@@ -151,9 +151,12 @@ def naive_table(naive: dict[str, Any]) -> str:
 def mix_table(mix: dict[str, Any], rtt_ms: float) -> str:
     plain, slower = mix["per_million"], mix["per_million_cpu_share"]
     rows = [[part, f"{plain[part]:.4f}", f"{slower[part]:.4f}"] for part in plain]
-    headers = ["part", "$ per 1M requests", f"with CPU x{mix['cpu_share_factor']:g} (512 MB share)"]
+    headers = ["part", "$ per 1M requests", "with CPU in proportion to each function's memory"]
     shares = ", ".join(f"{name} {weight:g}%" for name, weight in mix["weights_percent"].items())
-    title = f"Traffic mix: cost per 1M requests (DynamoDB {rtt_ms:g} ms per sequential round trip)"
+    cold = mix.get("cold_start_share")
+    title = f"Traffic mix: cost per 1M requests (DynamoDB {rtt_ms:g} ms per sequential round trip" + (
+        f"; INIT billed on {cold:.0%} of requests)" if cold is not None else ")"
+    )
     return table(headers, rows, title) + f"\nMix: {shares}\n"
 
 
@@ -171,3 +174,16 @@ def _num(value: Any) -> str:
 def _size(size: str | int) -> str:
     size = int(size)
     return f"{size // 1000}k" if size >= 1000 and size % 1000 == 0 else str(size)
+
+
+def options_table(options: dict[str, Any]) -> str:
+    snap, held = options["snapstart"], options["provisioned_concurrency_1"]
+    rows = [
+        [
+            "SnapStart (every function)",
+            f"${snap['cache_per_month']:.2f} cache",
+            f"${snap['restores_per_million_requests']:.4f} restores ({snap['cold_start_share']:.0%} cold)",
+        ],
+        [f"provisioned concurrency 1 x {len(held['functions'])} hot routes", f"${held['per_month']:.2f}", "-"],
+    ]
+    return table(["option", "per month", "per 1M requests"], rows, "Cold-start options (template parameters)")

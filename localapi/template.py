@@ -125,8 +125,9 @@ class Template:
         return self.functions()[function].get(key, self.function_globals().get(key, default))
 
     def function_layers(self, function: str) -> list[str]:
-        """Logical ids of the function's layers (Globals or its own Layers: [!Ref X])."""
-        layers = self.function_setting(function, "Layers", [])
+        """Logical ids of the function's layers as SAM resolves them: Globals' Layers, then its own."""
+        own = self.functions()[function].get("Layers") or []
+        layers = [*(self.function_globals().get("Layers") or []), *own]
         return [layer["Ref"] for layer in layers if isinstance(layer, dict) and "Ref" in layer]
 
     def layer_dirs(self) -> list[Path]:

@@ -31,6 +31,12 @@ class Target:
     packages: tuple[str, ...] = ()  # the layers' own packages (walked module by module)
     modules: tuple[str, ...] = ()  # top-level modules of the layers' and the function's requirements
     env: Mapping[str, str] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()  # subpackages needing a layer this function does not have
+
+
+# Code of the shared layer that runs only with another layer's packages: checked only in the functions
+# that have that layer (conduit/graphql needs GraphqlLayer's Strawberry).
+NEEDS_LAYER = {"conduit.graphql": "GraphqlLayer"}
 
 
 def layer_ids(tpl: cfn.Template, function: str) -> list[str]:
@@ -60,9 +66,10 @@ def targets(tpl: cfn.Template, build_dir: Path, runtime_dir: Path) -> tuple[list
             site = build_dir / layer / "python"
             path.append(site)
             packages += sorted(d.name for d in content.iterdir() if (d / "__init__.py").is_file())
-            listed, absent = requirement_modules(content / "requirements.txt", site)
-            modules += listed
-            missing += [f"{layer}: {r} ({relative(content)}/requirements.txt) is not in {site}" for r in absent]
+            for file in ("requirements.txt", "requirements-no-deps.txt"):
+                listed, absent = requirement_modules(content / file, site)
+                modules += listed
+                missing += [f"{layer}: {r} ({relative(content)}/{file}) is not in {site}" for r in absent]
         listed, absent = requirement_modules(code / "requirements.txt", built)
         modules += listed
         missing += [f"{name}: {r} ({relative(code)}/requirements.txt) is not in {built}" for r in absent]
@@ -76,8 +83,14 @@ def targets(tpl: cfn.Template, build_dir: Path, runtime_dir: Path) -> tuple[list
         }
         files = tuple(p.relative_to(code).as_posix() for p in source_files(code) if p.suffix == ".py")
         handler = props.get("Handler", globals_fn.get("Handler", "app.handler"))
+        layers = set(layer_ids(tpl, name))
+        exclude = tuple(
+            package for package, layer in NEEDS_LAYER.items() if layer in tpl.resources and layer not in layers
+        )
         found.append(
-            Target(name, (*path, runtime_dir), handler, files, tuple(dict.fromkeys(packages)), tuple(modules), env)
+            Target(
+                name, (*path, runtime_dir), handler, files, tuple(dict.fromkeys(packages)), tuple(modules), env, exclude
+            )
         )
     return found, sorted(set(missing))
 
@@ -90,6 +103,7 @@ def probe(target: Target, python: str, timeout: float = 300) -> tuple[list[str],
         "files": list(target.files),
         "packages": list(target.packages),
         "modules": list(target.modules),
+        "exclude": list(target.exclude),
     }
     # -B: nothing written next to the code, as on Lambda's read-only file system
     command = [python, "-I", "-S", "-B", "-c", PROBE.read_text(encoding="utf-8"), json.dumps(spec)]

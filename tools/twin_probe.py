@@ -12,7 +12,8 @@ runtime's SDK) and then imports what the function can import:
 Then every loaded module must come from those directories or the standard library.
 
 Argument: a JSON object {"path": [function dir, layer dirs..., runtime dir], "handler": "app.handler",
-"files": [the function's own .py files], "packages": [the layer's own], "modules": [requirements' modules]}.
+"files": [the function's own .py files], "packages": [the layer's own], "modules": [requirements' modules],
+"exclude": [subpackages of the layer's own that need a layer this function does not have]}.
 Prints one line "TWIN-PROBE <json>": {"problems": [{"module", "where", "error"}], "origins": {name: root}}
 (origins: which directory of the path boto3 and botocore were imported from).
 Standard library only: nothing else is importable before the path is set.
@@ -61,13 +62,17 @@ class Probe:
 
         self.attempt(module, f"handler {spec}", load)
 
-    def walk(self, package: str, roots: list[Path]) -> None:
+    def walk(self, package: str, roots: list[Path], exclude: tuple[str, ...] = ()) -> None:
+        if package in exclude:
+            return
         if not self.attempt(package, f"module {package}", lambda: importlib.import_module(package)):
             return
         self._remember(sys.modules[package], roots)
         for info in pkgutil.iter_modules(sys.modules[package].__path__, package + "."):
+            if info.name in exclude:
+                continue
             if info.ispkg:
-                self.walk(info.name, roots)
+                self.walk(info.name, roots, exclude)
             elif self.attempt(info.name, f"module {info.name}", lambda name=info.name: importlib.import_module(name)):
                 self._remember(sys.modules[info.name], roots)
 
@@ -140,7 +145,7 @@ def main() -> None:
     probe.handler(spec["handler"])
     probe.sources += [(roots[0] / name, roots[0]) for name in spec["files"]]
     for package in spec["packages"]:
-        probe.walk(package, roots)
+        probe.walk(package, roots, tuple(spec.get("exclude", ())))
     probe.statements()
     for module in spec["modules"]:
         probe.attempt(module, "requirement", lambda module=module: importlib.import_module(module))

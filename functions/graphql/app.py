@@ -1,12 +1,15 @@
 """POST /api/graphql — GraphQL queries and mutations (Strawberry behind Mangum, schema in the layer).
-Strawberry, Starlette and Mangum load on the container's first request, not at import: the import
-stays within the cold-start budget of every other function (docs/performance.md).
+
+Strawberry, Starlette, Mangum and the schema load at import, in Lambda's INIT, with what every
+request needs (conduit.lifecycle): the first request does not pay for them on top
+(docs/performance.md#first-response).
 """
 
-from typing import Any
+from conduit import lifecycle
+from conduit.graphql import asgi
 
+lifecycle.initialise()
+if lifecycle.in_lambda():
+    asgi.prepare()  # the schema and the adapter, once per container
 
-def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    from conduit.graphql.asgi import handler as serve
-
-    return serve(event, context)
+handler = asgi.handler

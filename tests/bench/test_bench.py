@@ -41,6 +41,19 @@ def test_every_function_of_the_template_is_measured(results):
     assert cold and all("error" not in row for row in cold.values())  # quick mode samples a few functions
 
 
+def test_the_first_response_is_measured_against_hello_world_and_the_typical_design(results):
+    first = results["first_response"]
+    assert first["hello_world"]["total_ms"] > 0
+    assert first["functions"], "no function measured"
+    for name, row in first["functions"].items():
+        ours = row["ours"]
+        assert "error" not in ours, f"{name}: {ours.get('error')}"  # a realistic request answered 2xx
+        assert ours["total_ms"] >= ours["start_ms"] + ours["import_ms"] + ours["request_ms"] - 1, name
+        assert ours["log_bytes"] > 0, f"{name}: the request logged nothing"
+    typical = [row for row in first["functions"].values() if "typical" in row]
+    assert typical and all("error" not in row["typical"] and row["ratio_to_typical"] > 0 for row in typical)
+
+
 def test_db_backed_endpoints_make_round_trips_and_every_request_succeeds(results):
     sizes = [str(size) for size in results["meta"]["sizes"]]
     for name, row in results["endpoints"].items():

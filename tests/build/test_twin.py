@@ -104,21 +104,30 @@ def test_requirements_map_to_the_modules_they_install(tmp_path):
     assert twin_files.requirement_modules(requirements, site) == (["foo", "_baz_ext", "baz"], ["absent"])
 
 
-def test_every_function_gets_its_dir_then_the_layer_then_the_runtime(tmp_path):
+def test_every_function_gets_its_dir_then_its_layers_then_the_runtime(tmp_path):
     tpl = cfn.load()
     found, missing = twin_check.targets(tpl, tmp_path / "build", tmp_path / "runtime")
     assert {t.name for t in found} == set(tpl.functions())
+    graphql = {"GraphqlFunction", "GraphqlGetFunction"}
     for t in found:
+        layers = ("ConduitLayer", "GraphqlLayer") if t.name in graphql else ("ConduitLayer",)
         assert t.path == (
             tmp_path / "build" / t.name,
-            tmp_path / "build" / "ConduitLayer" / "python",
+            *(tmp_path / "build" / layer / "python" for layer in layers),
             tmp_path / "runtime",
         )
         assert t.handler == "app.handler" and "app.py" in t.files and t.packages == ("conduit",)
         assert t.env["AWS_LAMBDA_FUNCTION_NAME"] == t.name and t.env["TABLE_NAME"]
-    # Nothing was built into tmp_path: every requirement of the layer and of docs_assets is reported missing.
-    layer = twin_files.requirement_names(ROOT / "layers" / "conduit" / "requirements.txt")
+        # conduit/graphql needs the GraphQL layer: checked only where the function has it
+        assert t.exclude == (() if t.name in graphql else ("conduit.graphql",))
+    # Nothing was built into tmp_path: every requirement of the layers and of docs_assets is reported missing.
+    layer = [
+        *twin_files.requirement_names(ROOT / "layers" / "conduit" / "requirements.txt"),
+        *twin_files.requirement_names(ROOT / "layers" / "conduit" / "requirements-no-deps.txt"),
+    ]
     assert sum("ConduitLayer:" in line for line in missing) == len(layer)
+    graphql_layer = twin_files.requirement_names(ROOT / "layers" / "graphql" / "requirements.txt")
+    assert sum("GraphqlLayer:" in line for line in missing) == len(graphql_layer)
     assert any(line.startswith("DocsAssetsFunction: swagger-ui-py") for line in missing)
 
 

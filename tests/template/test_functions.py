@@ -142,9 +142,17 @@ def test_every_function_runs_python313_on_arm64():
 def test_every_function_uses_the_shared_layer():
     tpl = load()
     layers = resources_of_type(tpl, "AWS::Serverless::LayerVersion")
-    assert list(layers) == ["ConduitLayer"]
+    assert list(layers) == ["ConduitLayer", "GraphqlLayer"]
     for name in tpl.functions():
-        assert {"Ref": "ConduitLayer"} in effective_layers(tpl, name), name
+        assert effective_layers(tpl, name)[0] == {"Ref": "ConduitLayer"}, name
+
+
+def test_only_the_graphql_functions_get_the_graphql_layer():
+    tpl = load()
+    with_graphql = {name for name in tpl.functions() if {"Ref": "GraphqlLayer"} in effective_layers(tpl, name)}
+    assert with_graphql == {"GraphqlFunction", "GraphqlGetFunction"}
+    for name in with_graphql:
+        assert effective_layers(tpl, name) == [{"Ref": "ConduitLayer"}, {"Ref": "GraphqlLayer"}]
 
 
 def test_every_function_has_active_tracing():

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cfnlint.api import lint_file
 
 from tests.template.helpers import (
@@ -119,15 +120,16 @@ def test_every_route_is_on_the_templates_http_api():
             assert event["Properties"]["ApiId"] == {"Ref": "HttpApi"}, name
 
 
-def test_layer_is_built_for_python313_on_arm64():
-    layer = resources_of_type(load(), "AWS::Serverless::LayerVersion")["ConduitLayer"]
+@pytest.mark.parametrize("name", ["ConduitLayer", "GraphqlLayer"])
+def test_layer_is_built_for_python313_on_arm64(name):
+    layer = resources_of_type(load(), "AWS::Serverless::LayerVersion")[name]
     assert layer["Metadata"]["BuildMethod"] == "makefile"
     assert layer["Metadata"].get("BuildArchitecture") == "arm64"
     assert "python3.13" in layer["Properties"]["CompatibleRuntimes"]
     content = ROOT / layer["Properties"]["ContentUri"]
     assert (content / "requirements.txt").is_file()
     makefile = (content / "Makefile").read_text(encoding="utf-8")
-    assert "build-ConduitLayer:" in makefile
+    assert f"build-{name}:" in makefile
     assert "--python-version 3.13" in makefile and "aarch64" in makefile
     assert "compileall" in makefile and "--invalidation-mode unchecked-hash" in makefile
 

@@ -125,14 +125,14 @@ def test_tracing_is_off_under_sam_local(monkeypatch):
     assert observability.tracer() is None
 
 
-def test_tracing_in_lambda_patches_botocore_for_dynamodb_subsegments():
+def test_tracing_in_lambda_patches_only_botocore_for_dynamodb_subsegments():
     # In a subprocess: patching botocore is process-wide and must not leak into other tests.
     script = (
         "from conduit import observability\n"
         "from aws_xray_sdk.core import patcher\n"
         "active = observability.tracer()\n"
         "assert active is not None\n"
-        "assert 'botocore' in patcher._PATCHED_MODULES\n"
+        "assert patcher._PATCHED_MODULES == {'botocore'}, patcher._PATCHED_MODULES\n"
         "print('patched')\n"
     )
     env = {**os.environ, "LAMBDA_TASK_ROOT": "/var/task", "PYTHONPATH": str(LAYER)}

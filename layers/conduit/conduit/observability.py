@@ -4,6 +4,8 @@
   with route, status, latency, correlation id and user id. Never the body, a token or a password.
   Debug logs are sampled at POWERTOOLS_LOGGER_SAMPLE_RATE (set per stage by the template).
 - Traces: Powertools Tracer (X-Ray) with botocore patched, so each DynamoDB call is a subsegment.
+  Only botocore: the Tracer's default patches every library the X-Ray SDK knows (13 modules
+  imported and wrapped, 30-60 ms of each cold start) though the layer makes no other traced call.
   Only built inside Lambda: locally, in tests and under `sam local` it is a no-op.
 - Metrics: CloudWatch EMF in the `Conduit` namespace, flushed after each request.
 """
@@ -22,6 +24,7 @@ SERVICE = "conduit"
 NAMESPACE = "Conduit"
 BUSINESS_METRICS = ("UserRegistered", "ArticlePublished", "CommentPosted", "LoginFailed", "RateLimited")
 CORRELATION_HEADER = "x-correlation-id"
+PATCHED_MODULES = ("botocore",)  # what the layer calls that X-Ray can trace: DynamoDB
 _CORRELATION_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 _flush_lock = threading.Lock()
 _pending = threading.local()  # one request per thread (Lambda: per container)
@@ -57,7 +60,7 @@ def tracer() -> Any:
         return None
     from aws_lambda_powertools import Tracer
 
-    return Tracer(service=os.environ.get("POWERTOOLS_SERVICE_NAME", SERVICE))
+    return Tracer(service=os.environ.get("POWERTOOLS_SERVICE_NAME", SERVICE), patch_modules=PATCHED_MODULES)
 
 
 def trace(name: str) -> AbstractContextManager[Any]:

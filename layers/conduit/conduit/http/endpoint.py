@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from conduit import observability
+from conduit import lifecycle, observability
 from conduit.authz import Rule, rule_for
 from conduit.http import caching
 from conduit.http.request import Request
@@ -32,6 +32,7 @@ def endpoint(
     """`max_age`: how long shared caches may keep an anonymous 200 answer of a GET route."""
     rule = rule_for(route)
     method = route.split(" ", 1)[0]
+    lifecycle.initialise()  # at the handler module's import: INIT builds what every request needs
 
     def decorate(story: Callable[[Request], Any]) -> LambdaHandler:
         @wraps(story)

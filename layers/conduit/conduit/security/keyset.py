@@ -188,9 +188,9 @@ def _read_parameter(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _ssm() -> Any:
-    from botocore.config import Config
+    """GetParameter with the container's botocore session, without an SSM client (conduit.aws), over the
+    DynamoDB client's HTTP session (its connection pool and TLS context; 1 s to connect and to read)."""
+    from conduit.aws import ParameterReader
+    from conduit.store.client import dynamodb
 
-    from conduit.aws import session
-
-    config = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=1, read_timeout=2)
-    return session().create_client("ssm", region_name=get_settings().region, config=config)
+    return ParameterReader(get_settings().region, getattr(getattr(dynamodb(), "_endpoint", None), "http_session", None))
