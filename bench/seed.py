@@ -185,7 +185,7 @@ class _Capture:
     until the end; the rest goes to the writer at every `flush`.
     """
 
-    KEEP = re.compile(r"^(USER#.*\|PROFILE|TAG#.*\|META|COUNTER\|ARTICLES)$")
+    KEEP = re.compile(r"^(USER#.*\|PROFILE|TAG#.*\|(META.*|HEAD)|COUNTER\|ARTICLES.*)$")
 
     def __init__(self, writer: _Writer) -> None:
         self.writer = writer
@@ -194,9 +194,10 @@ class _Capture:
 
     @contextmanager
     def active(self) -> Any:
-        from conduit.store import ops
+        from conduit.store import counters, ops
 
         with (
+            mock.patch.object(counters, "refresh_tag_heads", self.refresh_tag_heads),
             mock.patch.object(ops, "transact", self.transact),
             mock.patch.object(ops, "update_item", self.update_item),
             mock.patch.object(ops, "put_item", self.put_item),
@@ -246,6 +247,29 @@ class _Capture:
         from conduit.store.client import to_ddb
 
         self.items.pop(_key(to_ddb(key)), None)
+
+    def refresh_tag_heads(self, shard: int | None, tags: list[str]) -> None:
+        """conduit.store.counters' refresh of the tag list entries, from the shards held here."""
+        from conduit.store import keys, shards
+        from conduit.store.client import to_ddb
+
+        for tag in tags if shard is not None else []:
+            partition = f"TAG#{tag}"
+            count = sum(
+                int(item.get("tagCount", {"N": "0"})["N"])
+                for (pk, sk), item in self.items.items()
+                if pk == partition and sk.startswith("META#")
+            )
+            head = to_ddb(
+                {
+                    **keys.tag_head(tag),
+                    "GSI3PK": keys.tags_partition(shards.shard_of(tag, shards.TAG_PARTITIONS)),
+                    "tag": tag,
+                    "tagCount": count,
+                    "countedAt": time.time_ns(),
+                }
+            )
+            self.items[_key(head)] = head
 
     def _update(self, key: dict[str, Any], expression: str, body: dict[str, Any]) -> dict[str, Any]:
         item = self.items.setdefault(_key(key), dict(key))
