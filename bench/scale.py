@@ -157,8 +157,9 @@ def shared_loads(mix: Mix, layout: Layout, w: Workload, rate: dict[str, float]) 
     at("partition TAG#<hot> (tagged items + counters)", "partition").add(
         rcu=tag_reads * (0.5 + (tag_units if layout.tag_shards > 1 else 0)), wcu=2 * hot * 2
     )
-    if not layout.tag_head_in_transaction:  # the indexed head item, a plain ADD after the commit
-        at("TAG#<hot>/META (indexed head)").add(wcu=hot)
+    if not layout.tag_head_in_transaction:  # the indexed head, refreshed after the commit (store.counters)
+        at("TAG#<hot>/HEAD (tag list entry)").add(wcu=hot)
+        at("partition TAG#<hot> (tagged items + counters)", "partition").add(rcu=hot * 1.0)  # consistent Query
     # TagsByCount: every tag count change moves the tag's index entry (sort key = count): delete + put
     tag_changes = writes * w.tags_per_article
     index_writes = 2 * tag_changes / layout.tag_partitions
