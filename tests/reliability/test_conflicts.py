@@ -72,14 +72,15 @@ def test_the_jittered_retry_absorbs_a_conflict(api, table, simulator, assert_con
 
 
 def send(session: requests.Session, base: str, method: str, path: str, token: str, **kwargs: Any) -> int:
-    """A client that re-sends a 503 (nothing written) a few times."""
-    for _ in range(6):
-        status = session.request(
-            method, f"{base}/api{path}", headers={"Authorization": f"Token {token}"}, timeout=60, **kwargs
-        ).status_code
-        if status != 503:
-            return status
-    return status
+    """A client that sends again what changed nothing or may be re-sent safely: a 503 (nothing
+    written), and on a busy machine a 500 of an environment whose INIT ran out of time (the
+    handler never ran; the writes here are idempotent or carry an Idempotency-Key)."""
+    headers = {"Authorization": f"Token {token}", **kwargs.pop("headers", {})}
+    for _ in range(8):
+        response = session.request(method, f"{base}/api{path}", headers=headers, timeout=60, **kwargs)
+        if response.status_code not in (500, 503):
+            return response.status_code
+    return response.status_code
 
 
 def in_parallel(calls: list[Callable[[requests.Session], int]]) -> list[int]:
@@ -105,7 +106,8 @@ def test_sharded_counters_are_exact_after_concurrent_creates_favorites_and_delet
 
     def create(author: dict[str, str], n: int) -> Callable[[requests.Session], int]:
         body = {"article": {"title": f"{author['username']} {n}", "description": "d", "body": "b", "tagList": [tag]}}
-        return lambda s: send(s, base, "POST", "/articles", author["token"], json=body)
+        key = {"Idempotency-Key": f"{author['username']}-{n}"}  # a re-sent create is made once
+        return lambda s: send(s, base, "POST", "/articles", author["token"], json=body, headers=key)
 
     statuses = in_parallel([create(author, n) for author in authors for n in range(2)])
     assert statuses == [201] * 16
@@ -123,7 +125,9 @@ def test_sharded_counters_are_exact_after_concurrent_creates_favorites_and_delet
     ]
     statuses = in_parallel(favorite + delete)
     assert statuses[: len(fans)] == [200] * len(fans)
-    assert all(status in (200, 204) for status in statuses[len(fans) :]), statuses
+    # a delete whose first answer was lost to a busy machine's 500 is already done when re-sent: 404
+    assert all(status in (200, 204, 404) for status in statuses[len(fans) :]), statuses
+    assert all(api.get(f"/articles/{a['slug']}").status_code == 404 for a in doomed)
     kept = 16 - len(doomed)
     assert api.ok("GET", f"/articles?tag={tag}&limit=1")["articlesCount"] == kept
     assert api.ok("GET", "/articles?limit=1")["articlesCount"] == total_before + kept
