@@ -134,6 +134,7 @@ def seed(client: Any, table: str, articles: int, password_hash: str, via: str = 
             for other in rng.sample(background, 3):
                 if other.uid != user.uid:
                     follows.follow(user.uid, other.uid)
+        capture.fill_counter_shards()
         capture.flush(everything=True)
     writer.close()
     return Fixture(
@@ -248,18 +249,28 @@ class _Capture:
 
         self.items.pop(_key(to_ddb(key)), None)
 
+    def fill_counter_shards(self) -> None:
+        """Every shard of the article counter and of each tag's counter, at zero where none counted:
+        a table in steady state has them all, so the shard Queries read as much at every size."""
+        from conduit.store import keys, shards
+        from conduit.store.client import to_ddb
+
+        wanted = [keys.article_counter_shard(n) for n in range(shards.ARTICLE_COUNTER_SHARDS)]
+        for pk, _sk in [key for key in self.items if key[1] == "HEAD"]:
+            tag = pk.removeprefix("TAG#")
+            wanted += [keys.tag_counter_shard(tag, n) for n in range(shards.TAG_COUNTER_SHARDS)]
+        for key in wanted:
+            item = to_ddb({**key, ("articleCount" if key["PK"] == "COUNTER" else "tagCount"): 0})
+            self.items.setdefault(_key(item), item)
+
     def refresh_tag_heads(self, shard: int | None, tags: list[str]) -> None:
         """conduit.store.counters' refresh of the tag list entries, from the shards held here."""
         from conduit.store import keys, shards
         from conduit.store.client import to_ddb
 
         for tag in tags if shard is not None else []:
-            partition = f"TAG#{tag}"
-            count = sum(
-                int(item.get("tagCount", {"N": "0"})["N"])
-                for (pk, sk), item in self.items.items()
-                if pk == partition and sk.startswith("META#")
-            )
+            shard_keys = (_key(to_ddb(keys.tag_counter_shard(tag, n))) for n in range(shards.TAG_COUNTER_SHARDS))
+            count = sum(int(self.items[k].get("tagCount", {"N": "0"})["N"]) for k in shard_keys if k in self.items)
             head = to_ddb(
                 {
                     **keys.tag_head(tag),
