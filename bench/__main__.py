@@ -270,6 +270,10 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
     }
     results["meta"]["seeding"] = seeding
     results["meta"]["phase_seconds"] = phases
+    if "mix" in results:
+        from bench import scale
+
+        results["scale"] = scale.model(results)
     return results
 
 
@@ -291,6 +295,10 @@ def render(results: dict[str, Any]) -> str:
         from bench import fanout
 
         parts.append(fanout.render(results["fanout"]))
+    if "scale" in results:
+        from bench import scale
+
+        parts.append(scale.render(results["scale"]))
     grows = results["checks"]["items_read_grows"]
     parts.append("Items read grow with table size: " + (", ".join(grows) if grows else "none"))
     problems = {size: found for size, found in results["checks"]["seed_layout_problems"].items() if found}

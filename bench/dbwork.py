@@ -61,7 +61,7 @@ def layout_check(harness: Harness, table: str, ctx: Context) -> list[str]:
         ("slug marker", seeded_marker, api_marker),
         ("article", item(keys.article(seeded_aid)), item(keys.article(api_aid))),
         ("article-has-tag", item(keys.tagged(ctx.fixture.tag, seeded_aid)), item(keys.tagged("tag-002", api_aid))),
-        ("tag counter", item(keys.tag_counter("tag-002")), item(keys.tag_counter("bench-created"))),
+        ("tag head", item(keys.tag_head("tag-002")), item(keys.tag_head("bench-created"))),
         ("user", item(keys.user(ctx.fixture.viewer.uid)), item(keys.user(registered.get("userId", "")))),
         ("username marker", item(keys.username_marker(ctx.fixture.viewer.username)), registered),
     ]

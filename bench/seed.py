@@ -134,6 +134,7 @@ def seed(client: Any, table: str, articles: int, password_hash: str, via: str = 
             for other in rng.sample(background, 3):
                 if other.uid != user.uid:
                     follows.follow(user.uid, other.uid)
+        capture.fill_counter_shards()
         capture.flush(everything=True)
     writer.close()
     return Fixture(
@@ -185,7 +186,7 @@ class _Capture:
     until the end; the rest goes to the writer at every `flush`.
     """
 
-    KEEP = re.compile(r"^(USER#.*\|PROFILE|TAG#.*\|META|COUNTER\|ARTICLES)$")
+    KEEP = re.compile(r"^(USER#.*\|PROFILE|TAG#.*\|(META.*|HEAD)|COUNTER\|ARTICLES.*)$")
 
     def __init__(self, writer: _Writer) -> None:
         self.writer = writer
@@ -194,9 +195,10 @@ class _Capture:
 
     @contextmanager
     def active(self) -> Any:
-        from conduit.store import ops
+        from conduit.store import counters, ops
 
         with (
+            mock.patch.object(counters, "refresh_tag_heads", self.refresh_tag_heads),
             mock.patch.object(ops, "transact", self.transact),
             mock.patch.object(ops, "update_item", self.update_item),
             mock.patch.object(ops, "put_item", self.put_item),
@@ -246,6 +248,39 @@ class _Capture:
         from conduit.store.client import to_ddb
 
         self.items.pop(_key(to_ddb(key)), None)
+
+    def fill_counter_shards(self) -> None:
+        """Every shard of the article counter and of each tag's counter, at zero where none counted:
+        a table in steady state has them all, so the shard Queries read as much at every size."""
+        from conduit.store import keys, shards
+        from conduit.store.client import to_ddb
+
+        wanted = [keys.article_counter_shard(n) for n in range(shards.ARTICLE_COUNTER_SHARDS)]
+        for pk, _sk in [key for key in self.items if key[1] == "HEAD"]:
+            tag = pk.removeprefix("TAG#")
+            wanted += [keys.tag_counter_shard(tag, n) for n in range(shards.TAG_COUNTER_SHARDS)]
+        for key in wanted:
+            item = to_ddb({**key, ("articleCount" if key["PK"] == "COUNTER" else "tagCount"): 0})
+            self.items.setdefault(_key(item), item)
+
+    def refresh_tag_heads(self, shard: int | None, tags: list[str]) -> None:
+        """conduit.store.counters' refresh of the tag list entries, from the shards held here."""
+        from conduit.store import keys, shards
+        from conduit.store.client import to_ddb
+
+        for tag in tags if shard is not None else []:
+            shard_keys = (_key(to_ddb(keys.tag_counter_shard(tag, n))) for n in range(shards.TAG_COUNTER_SHARDS))
+            count = sum(int(self.items[k].get("tagCount", {"N": "0"})["N"]) for k in shard_keys if k in self.items)
+            head = to_ddb(
+                {
+                    **keys.tag_head(tag),
+                    "GSI3PK": keys.tags_partition(shards.shard_of(tag, shards.TAG_PARTITIONS)),
+                    "tag": tag,
+                    "tagCount": count,
+                    "countedAt": time.time_ns(),
+                }
+            )
+            self.items[_key(head)] = head
 
     def _update(self, key: dict[str, Any], expression: str, body: dict[str, Any]) -> dict[str, Any]:
         item = self.items.setdefault(_key(key), dict(key))

@@ -9,8 +9,11 @@ violation (an empty list means the table is consistent). What must hold (see doc
 - every article has its slug marker (same article and author); no slug marker points at a missing
   article, at another author, or at an article whose slug is no longer that slug;
 - tag items `TAG#t / ARTICLE#aid` exist exactly for each article's tagList; each tag counter's
-  tagCount equals the number of its tag items (a counter at 0 may be absent);
-- `COUNTER / ARTICLES.articleCount` equals the number of articles; each user's articlesCount,
+  tagCount equals the number of its tag items, per shard (the legacy `META` counts the articles
+  without `counterShard`, `META#<k>` those of shard k; a counter at 0 may be absent), and each tag
+  head's tagCount the sharded ones;
+- `COUNTER / ARTICLES.articleCount` equals the number of articles without `counterShard`,
+  `COUNTER / ARTICLES#<k>` those of shard k; each user's articlesCount,
   favoritesCount (given) and followingCount equal the items that exist; each article's
   favoritesCount equals its FAVBY# edges;
 - no comment or favorite edge lives under a missing article; comment ids are unique per article
@@ -114,8 +117,11 @@ class _Table:
         self.comments: dict[str, list[Item]] = defaultdict(list)
         self.favorites: dict[str, list[Item]] = defaultdict(list)
         self.tagged: dict[str, set[str]] = defaultdict(set)  # tag -> article ids
-        self.tag_counters: dict[str, Item] = {}
-        self.article_counter: Item | None = None
+        self.tag_counters: dict[str, Item] = {}  # legacy TAG#<t>/META
+        self.tag_shards: dict[tuple[str, int], Item] = {}  # TAG#<t>/META#<nnn>
+        self.tag_heads: dict[str, Item] = {}  # TAG#<t>/HEAD
+        self.article_counter: Item | None = None  # legacy COUNTER/ARTICLES
+        self.article_shards: dict[int, Item] = {}  # COUNTER/ARTICLES#<nnn>
         self.unknown: list[Item] = []
         for item in items:
             self._add(item)
@@ -143,10 +149,16 @@ class _Table:
             self.slug_markers[rest] = item
         elif kind == "TAG" and sk == "META":
             self.tag_counters[rest] = item
+        elif kind == "TAG" and sk.startswith("META#"):
+            self.tag_shards[(rest, int(sk.removeprefix("META#")))] = item
+        elif kind == "TAG" and sk == "HEAD":
+            self.tag_heads[rest] = item
         elif kind == "TAG" and sk.startswith("ARTICLE#"):
             self.tagged[rest].add(sk.removeprefix("ARTICLE#"))
         elif pk == "COUNTER" and sk == "ARTICLES":
             self.article_counter = item
+        elif pk == "COUNTER" and sk.startswith("ARTICLES#"):
+            self.article_shards[int(sk.removeprefix("ARTICLES#"))] = item
         else:
             self.unknown.append(item)
 
@@ -246,14 +258,56 @@ def _tags(t: _Table) -> list[str]:
         for aid in sorted(t.tagged[tag] - expected[tag]):
             owner = "a missing article" if aid not in t.articles else "an article without that tag"
             out.append(f"tag item TAG#{tag}/ARTICLE#{aid} belongs to {owner}")
-    for tag in sorted(set(t.tag_counters) | set(t.tagged)):
+    # every tag counter is exact per shard: the legacy item counts the tag's articles without a
+    # counterShard, shard k the tag's articles of counterShard k (mod TAG_COUNTER_SHARDS)
+    per_shard: Counter[tuple[str, int | None]] = Counter()
+    for tag, aids in t.tagged.items():
+        for aid in aids:
+            per_shard[(tag, _tag_shard(t.articles.get(aid)))] += 1
+    for tag in sorted(set(t.tag_counters) | set(t.tagged) | {tag for tag, _ in t.tag_shards}):
         counter = t.tag_counters.get(tag)
         count = counter.get("tagCount", 0) if counter else 0
-        if count != len(t.tagged[tag]):
-            out.append(f"tag {tag!r}: tagCount {count} but {len(t.tagged[tag])} tag items")
+        if count != per_shard[(tag, None)]:
+            out.append(f"tag {tag!r}: tagCount {count} but {per_shard[(tag, None)]} tag items")
         if counter is not None and (counter.get("GSI3PK") != "TAGS" or counter.get("tag") != tag):
             out.append(f"tag counter {tag!r} has index key {counter.get('GSI3PK')!r} and tag {counter.get('tag')!r}")
+    for (tag, shard), item in sorted(t.tag_shards.items()):
+        if item.get("tagCount", 0) != per_shard[(tag, shard)]:
+            out.append(f"tag {tag!r} shard {shard}: tagCount {item.get('tagCount', 0)} but {per_shard[(tag, shard)]}")
+        if "GSI3PK" in item:
+            out.append(f"tag {tag!r} shard {shard} is in the tag list index")
+    for (tag, shard), n in per_shard.items():
+        if shard is not None and n and (tag, shard) not in t.tag_shards:
+            out.append(f"tag {tag!r}: {n} tag items of shard {shard} but no counter shard")
+    for tag, head in t.tag_heads.items():  # its count may be stale (store.counters): see stale_tag_heads
+        if head.get("tag") != tag or not str(head.get("GSI3PK", "")).startswith("TAGS"):
+            out.append(f"tag head {tag!r} has index key {head.get('GSI3PK')!r} and tag {head.get('tag')!r}")
     return out
+
+
+def stale_tag_heads(items: Iterable[Item]) -> list[str]:
+    """Tag heads whose count is not their tag's sharded count. A head is refreshed after each change
+    of its tag, outside the change's transaction (store.counters.refresh_tag_heads): a fault or a
+    lost answer between the two leaves it stale until the tag's next change, so this is not one of
+    the invariants `check` enforces; without faults the heads must be exact."""
+    t = _Table(items)
+    sharded: Counter[str] = Counter()
+    for tag, aids in t.tagged.items():
+        sharded[tag] += sum(1 for aid in aids if _tag_shard(t.articles.get(aid)) is not None)
+    out = []
+    for tag in sorted(set(t.tag_heads) | {tag for tag, n in sharded.items() if n}):
+        count = t.tag_heads.get(tag, {}).get("tagCount", 0)
+        if count != sharded[tag]:
+            out.append(f"tag head {tag!r}: tagCount {count} but {sharded[tag]} sharded tag items")
+    return out
+
+
+def _tag_shard(article: Item | None) -> int | None:
+    from conduit.store import shards
+
+    if article is None or article.get("counterShard") is None:
+        return None
+    return int(article["counterShard"]) % shards.TAG_COUNTER_SHARDS
 
 
 def _children(t: _Table) -> list[str]:
@@ -302,9 +356,14 @@ def _follows(t: _Table) -> list[str]:
 
 def _counters(t: _Table) -> list[str]:
     out: list[str] = []
+    by_shard: Counter[int | None] = Counter(a.get("counterShard") for a in t.articles.values())
     counted = t.article_counter.get("articleCount", 0) if t.article_counter else 0
-    if counted != len(t.articles):
-        out.append(f"COUNTER/ARTICLES.articleCount is {counted} but there are {len(t.articles)} articles")
+    if counted != by_shard[None]:
+        out.append(f"COUNTER/ARTICLES.articleCount is {counted} but there are {by_shard[None]} unsharded articles")
+    for shard in sorted(set(t.article_shards) | {k for k in by_shard if k is not None}):
+        counted = t.article_shards.get(shard, {}).get("articleCount", 0)
+        if counted != by_shard[shard]:
+            out.append(f"COUNTER/ARTICLES#{shard:03d}.articleCount is {counted} but {by_shard[shard]} articles")
     written: Counter[str] = Counter(a.get("authorId") for a in t.articles.values())
     given: Counter[str] = Counter(e["SK"].removeprefix("FAVBY#") for edges in t.favorites.values() for e in edges)
     following: Counter[str] = Counter(follower for follower, _, _ in t.follows)

@@ -69,12 +69,14 @@ STORIES: dict[str, set[tuple[str, str]]] = {
     "GET /api/articles": USERNAME | queries(TABLE, BY_OWNER, BY_KIND) | RELATIONS,
     # follows.followees (Query USER#), each author's ByOwner page, their counters (B); fan-out: Query FEED#
     "GET /api/articles/feed": queries(TABLE, BY_OWNER) | RELATIONS,
-    # articles.create: T(Put article, Put slug marker, Update counters, Put tag items, Update tag counters)
-    "POST /api/articles": on_table(P, U) | RELATIONS,
+    # articles.create: T(Put article, Put slug marker, Update counters, Put tag items, Update tag counter
+    # shards); store.counters.refresh_tag_heads: Query the tags' shards, Update (or Delete) their heads
+    "POST /api/articles": on_table(P, U, D) | queries(TABLE) | RELATIONS,
     "GET /api/articles/{slug}": SLUG | RELATIONS,
     # the article (G); articles.update: T(Update article, Delete/Put slug marker and tag items, Update tag
-    # counters); zero tag counters deleted (D); on a failed condition, the article again (G)
-    "PUT /api/articles/{slug}": SLUG | on_table(G, U, D, P) | RELATIONS,
+    # counters); zero tag counters deleted (D); on a failed condition, the article again (G); the changed
+    # tags' heads refreshed from their shards (Query)
+    "PUT /api/articles/{slug}": SLUG | on_table(G, U, D, P) | queries(TABLE) | RELATIONS,
     # the article (G); mark it deleting (U); children by Query; comments deleted (D), favorites by T(Delete,
     # Update, Update); T(Delete article, marker, tag items; Update counters); zero tag counters deleted (D)
     "DELETE /api/articles/{slug}": SLUG | on_table(G, U, D) | queries(TABLE),

@@ -343,11 +343,31 @@ def test_cancelled_transaction_without_reasons(ddb_stub):
         ("ConditionalCheckFailed", "ProvisionedThroughputExceeded", "ThrottlingError"),
     ],
 )
-def test_transaction_cancelled_by_throttling_or_conflict_is_retryable(ddb_stub, codes):
-    cancel(ddb_stub, *codes)
+def test_transaction_cancelled_by_throttling_or_conflict_is_retryable(ddb_stub, codes, monkeypatch):
+    monkeypatch.setattr(ops.time, "sleep", lambda seconds: None)
+    for _ in range(ops.TRANSACTION_ATTEMPTS if "TransactionConflict" in codes else 1):
+        cancel(ddb_stub, *codes)
     with pytest.raises(ServiceUnavailable) as caught:
         ops.transact([transactions.put({"PK": str(i), "SK": "x"}) for i in range(len(codes))])
     assert isinstance(caught.value.__cause__, ClientError)
+
+
+def test_a_transaction_conflict_is_sent_again_after_a_jittered_pause(ddb_stub, monkeypatch):
+    pauses: list[float] = []
+    monkeypatch.setattr(ops.time, "sleep", pauses.append)
+    for _ in range(ops.TRANSACTION_ATTEMPTS - 1):
+        cancel(ddb_stub, "None", "TransactionConflict")
+    ddb_stub.add_response("transact_write_items", {})
+    ops.transact([transactions.put({"PK": str(i), "SK": "x"}) for i in range(2)])
+    assert len(pauses) == ops.TRANSACTION_ATTEMPTS - 1
+    assert all(0 <= pause <= ops.CONFLICT_PAUSE_SECONDS * 2**n for n, pause in enumerate(pauses))
+
+
+def test_a_condition_failure_is_not_sent_again(ddb_stub, monkeypatch):
+    monkeypatch.setattr(ops.time, "sleep", lambda seconds: pytest.fail("no pause for a failed condition"))
+    cancel(ddb_stub, "ConditionalCheckFailed", "None")
+    with pytest.raises(TransactionCancelled):
+        ops.transact([transactions.put({"PK": str(i), "SK": "x"}) for i in range(2)])
 
 
 def test_transaction_cancelled_is_an_exception_with_a_message():

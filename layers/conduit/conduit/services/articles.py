@@ -18,7 +18,7 @@ from conduit.services.views import (
     article_view,
 )
 from conduit.settings import get_settings
-from conduit.store import articles, favorites, follows, keys, ops, users
+from conduit.store import articles, counters, favorites, follows, keys, ops, users
 from conduit.store import feed as feed_entries
 from conduit.store.client import Item
 from conduit.store.ids import iso_now, new_id
@@ -112,7 +112,7 @@ def list_articles(filters: dict[str, str], page: Page, viewer: str | None) -> Mu
         raise Unprocessable("query", "filter by at most one of tag, author, favorited")
     if "tag" in chosen:
         ids = articles.ids_with_tag(chosen["tag"], page.offset, page.limit)
-        return _listing(ids, viewer, keys.tag_counter(chosen["tag"]), "tagCount")
+        return _listing(ids, viewer, None, None, counters.tag_total(chosen["tag"]))
     for name, partition, counter in (
         ("author", keys.authored_partition, "articlesCount"),
         ("favorited", keys.favorited_partition, "favoritesCount"),
@@ -124,7 +124,7 @@ def list_articles(filters: dict[str, str], page: Page, viewer: str | None) -> Mu
             ids = articles.page_ids(partition(uid), keys.BY_OWNER_INDEX, page.offset, page.limit)
             return _listing(ids, viewer, keys.user(uid), counter)
     ids = articles.page_ids(keys.ALL_ARTICLES_PARTITION, keys.BY_KIND_INDEX, page.offset, page.limit)
-    return _listing(ids, viewer, keys.article_counter(), "articleCount")
+    return _listing(ids, viewer, None, None, counters.article_total())
 
 
 def feed(viewer: str, page: Page) -> MultipleArticles:

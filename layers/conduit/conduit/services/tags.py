@@ -13,20 +13,22 @@ from conduit.settings import get_settings
 from conduit.store import tags as stored_tags
 
 _lock = threading.Lock()
+_filling = threading.Lock()  # one read of the index partitions at a time per container (GraphQL aliases)
 _cached: tuple[float, list[str]] | None = None
 
 
 def popular() -> list[str]:
     global _cached
     ttl = get_settings().tags_cache_seconds
-    now = time.monotonic()
-    with _lock:
-        if _cached is not None and _cached[0] > now:
-            return list(_cached[1])
-    fresh = stored_tags.popular()
-    if ttl > 0:
+    with _filling:
+        now = time.monotonic()
         with _lock:
-            _cached = (now + ttl, fresh)
+            if _cached is not None and _cached[0] > now:
+                return list(_cached[1])
+        fresh = stored_tags.popular()
+        if ttl > 0:
+            with _lock:
+                _cached = (now + ttl, fresh)
     return list(fresh)
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Any
 
 from conduit.errors import Forbidden, NotFound, ServiceUnavailable
-from conduit.store import keys, ops, receipts
+from conduit.store import counters, keys, ops, receipts
 from conduit.store import transactions as tx
 from conduit.store.client import Item
 
@@ -31,12 +30,14 @@ def create(article: Item) -> Item:
     Returns the article as stored; under an Idempotency-Key whose earlier attempt published already
     (store.receipts), that article, as it is now (the slug it got then, edits since)."""
     aid, author, tags = article["id"], article["authorId"], article["tagList"]
+    shard = counters.new_shard(aid)
     item = {
         **keys.article(aid),
         **article,
         "type": "article",
         "version": 1,
         "favoritesCount": 0,
+        "counterShard": shard,
         "GSI1PK": keys.authored_partition(author),
         "GSI1SK": aid,
         "GSI2PK": keys.ALL_ARTICLES_PARTITION,
@@ -46,8 +47,8 @@ def create(article: Item) -> Item:
         tx.put_new(item),
         tx.put_new(_slug_marker(article["slug"], aid, author)),
         tx.add_to_counter(keys.user(author), "articlesCount", 1, must_exist=True),
-        tx.add_to_counter(keys.article_counter(), "articleCount", 1),
-        *_tag_actions(aid, added=tags, removed=[]),
+        counters.article_count_action(shard, 1),
+        *_tag_actions(aid, shard, added=tags, removed=[]),
     ]
     receipt = receipts.add(actions, keys.article(aid))
     try:
@@ -57,6 +58,7 @@ def create(article: Item) -> Item:
             earlier = receipts.made_before()
             if earlier is None:
                 raise NotFound("article") from None  # published, then deleted since
+            counters.refresh_tag_heads(earlier.get("counterShard"), earlier["tagList"])  # if the first missed it
             return earlier
         if cancelled.failed(1):
             raise SlugTaken() from None
@@ -65,6 +67,7 @@ def create(article: Item) -> Item:
 
             raise invalid_token() from None  # the token's user no longer exists
         raise
+    counters.refresh_tag_heads(shard, tags)
     return item
 
 
@@ -99,7 +102,7 @@ def update(current: Item, changes: dict[str, Any], editor: str) -> Item:
     if changes.get("slug") not in (None, current["slug"]):
         actions.append(tx.delete(keys.slug_marker(current["slug"]), "articleId = :aid", aid=aid))
         actions.append(tx.put_new(_slug_marker(changes["slug"], aid, current["authorId"])))
-    actions.extend(_tag_actions(aid, added=added, removed=removed))
+    actions.extend(_tag_actions(aid, current.get("counterShard"), added=added, removed=removed))
     try:
         ops.transact(actions)
     except ops.TransactionCancelled as cancelled:
@@ -108,7 +111,8 @@ def update(current: Item, changes: dict[str, Any], editor: str) -> Item:
         if cancelled.failed(0):
             raise _why_not_writable(aid, editor) from None
         raise
-    _drop_unused_tags(removed)
+    counters.refresh_tag_heads(current.get("counterShard"), added + removed)
+    counters.drop_unused_tags(current.get("counterShard"), removed)
     return {**current, **sets}
 
 
@@ -146,8 +150,8 @@ def delete(current: Item, deleter: str, moderating: bool = False) -> None:
         tx.delete(keys.article(aid), f"attribute_exists({DELETING})" + ownership, **owner),
         tx.delete(keys.slug_marker(current["slug"]), "articleId = :aid", aid=aid),
         tx.add_to_counter(keys.user(author), "articlesCount", -1),
-        tx.add_to_counter(keys.article_counter(), "articleCount", -1),
-        *_tag_actions(aid, added=[], removed=current["tagList"]),
+        counters.article_count_action(current.get("counterShard"), -1),
+        *_tag_actions(aid, current.get("counterShard"), added=[], removed=current["tagList"]),
     ]
     try:
         ops.transact(actions)
@@ -155,7 +159,8 @@ def delete(current: Item, deleter: str, moderating: bool = False) -> None:
         if cancelled.failed(0):
             raise _why_not_writable(aid, deleter, moderating) from None
         raise
-    _drop_unused_tags(current["tagList"])
+    counters.refresh_tag_heads(current.get("counterShard"), current["tagList"])
+    counters.drop_unused_tags(current.get("counterShard"), current["tagList"])
 
 
 def page_ids(partition: str, index: str, offset: int, limit: int) -> list[str]:
@@ -170,41 +175,20 @@ def ids_with_tag(tag: str, offset: int, limit: int) -> list[str]:
 
 
 def total_count() -> int:
-    counter = ops.get_item(keys.article_counter())
-    return max(counter.get("articleCount", 0), 0) if counter else 0
+    return counters.article_total()
 
 
 def _slug_marker(slug: str, aid: str, author: str) -> Item:
     return {**keys.slug_marker(slug), "articleId": aid, "authorId": author}
 
 
-def _tag_actions(aid: str, added: list[str], removed: list[str]) -> list[dict[str, Any]]:
+def _tag_actions(aid: str, shard: int | None, added: list[str], removed: list[str]) -> list[dict[str, Any]]:
     actions: list[dict[str, Any]] = []
     for tag in added:
         actions.append(tx.put({**keys.tagged(tag, aid), "type": "tagged"}))
-        actions.append(
-            tx.update(
-                keys.tag_counter(tag),
-                "SET GSI3PK = :partition, tag = :tag ADD tagCount :one",
-                partition=keys.TAGS_PARTITION,
-                tag=tag,
-                one=1,
-            )
-        )
     for tag in removed:
         actions.append(tx.delete(keys.tagged(tag, aid)))
-        actions.append(tx.add_to_counter(keys.tag_counter(tag), "tagCount", -1, must_exist=True))
-    return actions
-
-
-def _drop_unused_tags(tags: list[str]) -> None:
-    """Remove tag counters that reached zero; a concurrent ADD after this simply recreates them.
-
-    Best effort, after the change committed: a counter left at zero is harmless (GET /tags skips
-    it), so a fault here must not turn the committed change into a 503."""
-    for tag in tags:
-        with suppress(ops.ConditionFailed, ServiceUnavailable):
-            ops.delete_item(keys.tag_counter(tag), "tagCount <= :zero", zero=0)
+    return actions + counters.tag_count_actions(shard, added, removed)
 
 
 def _why_not_writable(aid: str, actor: str, moderating: bool = False) -> Exception:

@@ -12,8 +12,10 @@
 | favorite edge       | ARTICLE#<aid>      | FAVBY#<uid>         | ByOwner: FAVBY#<uid> / <aid>                 |
 | feed entry          | FEED#<follower>    | <aid>               | (FEED_MODE=fan-out; written by store/feed.py)|
 | tag of an article   | TAG#<tag>          | ARTICLE#<aid>       |                                              |
-| tag counter         | TAG#<tag>          | META                | TagsByCount: TAGS / tagCount                 |
-| article counter     | COUNTER            | ARTICLES            |                                              |
+| tag counter (legacy)| TAG#<tag>          | META                | TagsByCount: TAGS / tagCount                 |
+| tag counter shard   | TAG#<tag>          | META#<nnn>          | (summed by one Query; store/shards.py)       |
+| tag head            | TAG#<tag>          | HEAD                | TagsByCount: TAGS[#<n>] / tagCount           |
+| article counter     | COUNTER            | ARTICLES[#<nnn>]    | (shards summed by one Query; store/shards.py)|
 | rate-limit counter  | QUOTA#<kind>#<who> | <window start>      | (expires by TTL on expiresAt)                |
 | idempotency record  | IDEMPOTENCY#<route>| <key hash>          | (Powertools idempotency; TTL on expiresAt)   |
 | create receipt      | RECEIPT#<hash>     | RECEIPT             | (store/receipts.py; TTL on expiresAt)        |
@@ -95,6 +97,29 @@ ARTICLE_PREFIX = "ARTICLE#"
 
 def article_counter() -> Key:
     return {"PK": "COUNTER", "SK": "ARTICLES"}
+
+
+COUNTER_PARTITION = "COUNTER"
+ARTICLE_COUNTER_PREFIX = "ARTICLES"  # the legacy item and its shards ARTICLES#<nnn>
+TAG_COUNTER_PREFIX = "META"  # the legacy item and its shards META#<nnn>
+
+
+def article_counter_shard(shard: int) -> Key:
+    return {"PK": COUNTER_PARTITION, "SK": f"{ARTICLE_COUNTER_PREFIX}#{shard:03d}"}
+
+
+def tag_counter_shard(tag: str, shard: int) -> Key:
+    return {"PK": f"TAG#{tag}", "SK": f"{TAG_COUNTER_PREFIX}#{shard:03d}"}
+
+
+def tag_head(tag: str) -> Key:
+    """The tag's entry in the tag list (TagsByCount), moved outside the articles' transactions."""
+    return {"PK": f"TAG#{tag}", "SK": "HEAD"}
+
+
+def tags_partition(number: int) -> str:
+    """TagsByCount partition `number`: TAGS (also every legacy tag counter's), TAGS#1, TAGS#2, ..."""
+    return TAGS_PARTITION if number == 0 else f"{TAGS_PARTITION}#{number}"
 
 
 def authored_partition(uid: str) -> str:

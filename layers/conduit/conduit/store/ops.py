@@ -7,6 +7,8 @@ condition failed; nothing of a cancelled transaction was written.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -204,15 +206,39 @@ def transact(actions: list[dict[str, Any]]) -> None:
     """Run TransactWriteItems; actions come from the builders in transactions.py.
 
     It carries the request's next ClientRequestToken (store.request_scope): a retry of a transaction
-    that committed (botocore's, after a lost answer) succeeds without applying it twice."""
+    that committed (botocore's, after a lost answer) succeeds without applying it twice.
+
+    A transaction cancelled because another one held one of its items (TransactionConflict) wrote
+    nothing, so it is sent again - up to TRANSACTION_ATTEMPTS times in all, after a random pause of
+    up to 10, 20, 40 ms ("full jitter", so that the two that collided do not collide again) - each
+    time with a new token (an attempt is a new transaction). Only then does it become a 503."""
     for action in actions:
         next(iter(action.values()))["TableName"] = table_name()
     request: dict[str, Any] = {"TransactItems": actions}
-    token = request_scope.transaction_token()
-    if token is not None:
-        request["ClientRequestToken"] = token
-    with _translated():
-        dynamodb().transact_write_items(**request)
+    for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+        token = request_scope.transaction_token()
+        if token is not None:
+            request["ClientRequestToken"] = token
+        try:
+            with _translated():
+                dynamodb().transact_write_items(**request)
+            return
+        except ServiceUnavailable as unavailable:
+            if attempt == TRANSACTION_ATTEMPTS or not _is_conflict(unavailable.__cause__):
+                raise
+            time.sleep(random.uniform(0, CONFLICT_PAUSE_SECONDS * 2 ** (attempt - 1)))
+
+
+TRANSACTION_ATTEMPTS = 4
+CONFLICT_PAUSE_SECONDS = 0.010
+
+
+def _is_conflict(error: BaseException | None) -> bool:
+    if not isinstance(error, ClientError):
+        return False
+    code = error.response.get("Error", {}).get("Code", "")
+    reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+    return code == "TransactionConflictException" or "TransactionConflict" in reasons
 
 
 def _add_condition(request: dict[str, Any], condition: str | None, condition_values: dict[str, Any]) -> None:
