@@ -127,6 +127,8 @@ def _operations() -> dict[str, Operation]:
         LoginBody,
         NewArticleBody,
         NewCommentBody,
+        PasswordResetBody,
+        PasswordResetConfirmBody,
         RegisterBody,
         RoleChange,
         UpdateArticleBody,
@@ -136,6 +138,8 @@ def _operations() -> dict[str, Operation]:
     return {
         "users_register": Operation(USERS, views.SingleUser, RegisterBody, errors=(409,)),
         "users_login": Operation(USERS, views.SingleUser, LoginBody, errors=(401, 429)),
+        "password_reset": Operation(USERS, views.Accepted, PasswordResetBody),
+        "password_reset_confirm": Operation(USERS, views.SingleUser, PasswordResetConfirmBody),
         "user_get": Operation(USERS, views.SingleUser),
         "user_update": Operation(USERS, views.SingleUser, UpdateUserBody, errors=(409,)),
         "profile_get": Operation(PROFILE, views.SingleProfile, errors=(404,)),

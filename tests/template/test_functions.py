@@ -19,6 +19,8 @@ from tests.template.helpers import (
     is_static,
     load,
     policy_refs,
+    policy_statements,
+    queue_functions,
     resources_of_type,
     table_grants,
 )
@@ -57,6 +59,10 @@ STORIES: dict[str, set[tuple[str, str]]] = {
     # quotas.reserve per source IP and email before the password check, quotas.release after a right
     # one (U), users.id_for_email + users.get (G)
     "POST /api/users/login": on_table(G, U),
+    # quotas.reserve per source IP and email (U); users.id_for_email + users.get (G); resets.add (P)
+    "POST /api/users/password-reset": on_table(G, U, P),
+    # resets.find + users.get (G); users.update: T(Update user, Delete the reset token) (U, D)
+    "POST /api/users/password-reset/confirm": on_table(G, U, D),
     "GET /api/user": on_table(G),  # users.get
     # users.get; users.update: T(Update user, Delete old marker, Put new marker)
     "PUT /api/user": on_table(G, U, D, P),
@@ -121,7 +127,12 @@ def required() -> dict[str, set[tuple[str, str]]]:
     # store.feed on stream records: followers / authored ids (Query ByOwner), existing entries (B), the follow
     # edge (G), T(Put or Delete entries, Update feedCount)
     needed["FeedFanoutFunction"] = queries(BY_OWNER) | on_table(B, G, P, D, U)
+    needed["EmailSenderFunction"] = set()  # conduit.mail.send: SES only, no table access
     return needed
+
+
+# Routes that neither issue nor verify tokens (the reset request only queues an email).
+NO_TOKENS = {"GET /api/tags", "POST /api/users/password-reset"}
 
 
 def test_globals_set_runtime_architecture_tracing_and_layer():
@@ -199,9 +210,41 @@ def test_only_functions_that_handle_tokens_may_read_the_jwt_secret():
     tpl = load()
     for route in tpl.routes():
         refs = policy_refs(tpl, route.function)
-        if route.route_key == "GET /api/tags" or is_static(route):
+        if route.route_key in NO_TOKENS or is_static(route):
             assert JWT not in refs, f"{route.route_key} neither issues nor verifies tokens"
         else:
             assert JWT in refs, f"{route.route_key} issues or verifies tokens"
     for name, _ in tpl.stream_functions():
         assert JWT not in policy_refs(tpl, name), f"{name} handles no tokens"
+
+
+def _statements_on(tpl, function: str, service: str) -> list[dict]:
+    found = []
+    for statement in policy_statements(tpl, function):
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if any(action.startswith(f"{service}:") for action in actions):
+            found.append(statement)
+    return found
+
+
+def test_only_the_reset_request_may_queue_emails_and_only_the_sender_may_send_them():
+    """Least privilege beyond the table: one queue, one action; SES only from the sender identity's templates."""
+    tpl = load()
+    for name in tpl.functions():
+        sqs = _statements_on(tpl, name, "sqs")
+        ses = _statements_on(tpl, name, "ses")
+        if name == "PasswordResetFunction":
+            granted = [(s["Action"], s["Resource"]) for s in sqs]
+            assert granted == [("sqs:SendMessage", {"Fn::GetAtt": "EmailQueue.Arn"})]
+        else:
+            assert not sqs, name
+        if name == "EmailSenderFunction":
+            (statement,) = ses
+            assert statement["Action"] == "ses:SendTemplatedEmail"
+            assert [r["Fn::Sub"].rsplit(":", 1)[1] for r in statement["Resource"]] == [
+                "identity/${SenderEmail}",
+                "template/${PasswordResetEmailTemplate}",
+            ]
+        else:
+            assert not ses, name
+    assert set(queue_functions(tpl)) == {"EmailSenderFunction"}

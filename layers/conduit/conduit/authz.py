@@ -40,6 +40,8 @@ class Rule:
 RULES: dict[str, Rule] = {
     "POST /api/users":                              Rule("none", write=True, idempotent=True),
     "POST /api/users/login":                        Rule("none"),
+    "POST /api/users/password-reset":               Rule("none", write=True),      # always 202
+    "POST /api/users/password-reset/confirm":       Rule("none", write=True),
     "GET /api/user":                                Rule("required"),
     "PUT /api/user":                                Rule("required", write=True),
     "GET /api/profiles/{username}":                 Rule("optional"),

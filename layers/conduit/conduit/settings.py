@@ -36,6 +36,14 @@ class Settings:
     password_change_grace_seconds: int
     idempotency_ttl_seconds: int
     tags_cache_seconds: int
+    # account lifecycle (issue 16): emails are queued (EMAIL_QUEUE_URL) and sent by functions/email_sender
+    email_queue_url: str
+    app_url: str
+    sender_email: str
+    password_reset_template: str
+    password_reset_ttl_seconds: int
+    password_resets_per_email_per_hour: int
+    password_resets_per_ip_per_hour: int
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -65,6 +73,14 @@ class Settings:
             password_change_grace_seconds=_int("PASSWORD_CHANGE_GRACE_SECONDS", 60),
             idempotency_ttl_seconds=_int("IDEMPOTENCY_TTL_SECONDS", 3600),
             tags_cache_seconds=_int("TAGS_CACHE_SECONDS", 10),
+            email_queue_url=env.get("EMAIL_QUEUE_URL", ""),
+            # the frontend whose page takes a reset token: APP_URL + "/reset-password?token=..."
+            app_url=(env.get("APP_URL", "").strip() or "http://localhost:4100").rstrip("/"),
+            sender_email=env.get("SENDER_EMAIL", ""),
+            password_reset_template=env.get("PASSWORD_RESET_TEMPLATE", ""),
+            password_reset_ttl_seconds=_int("PASSWORD_RESET_TTL_SECONDS", 30 * 60),
+            password_resets_per_email_per_hour=_int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3),
+            password_resets_per_ip_per_hour=_int("PASSWORD_RESETS_PER_IP_PER_HOUR", 30),
         )
 
 

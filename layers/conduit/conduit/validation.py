@@ -156,6 +156,23 @@ class RoleChange(_Model):
     role: Role
 
 
+class ResetRequest(_Model):
+    email: Email
+
+
+class ResetConfirmation(_Model):
+    token: Annotated[str, Field(max_length=128), Blank, NotBlank]
+    password: Password
+
+
+class PasswordResetBody(_Model):
+    user: ResetRequest
+
+
+class PasswordResetConfirmBody(_Model):
+    user: ResetConfirmation
+
+
 class RegisterBody(_Model):
     user: NewUser
 

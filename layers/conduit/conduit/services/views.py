@@ -77,6 +77,12 @@ class CommentView(TypedDict):
 
 
 # The response bodies (RealWorld's envelopes).
+class Accepted(TypedDict):
+    """A request taken for asynchronous work (202), e.g. a password reset email."""
+
+    message: str
+
+
 class SingleUser(TypedDict):
     user: UserView
 

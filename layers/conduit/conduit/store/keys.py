@@ -17,6 +17,7 @@
 | rate-limit counter  | QUOTA#<kind>#<who> | <window start>      | (expires by TTL on expiresAt)                |
 | idempotency record  | IDEMPOTENCY#<route>| <key hash>          | (Powertools idempotency; TTL on expiresAt)   |
 | create receipt      | RECEIPT#<hash>     | RECEIPT             | (store/receipts.py; TTL on expiresAt)        |
+| password reset      | RESET#<token hash> | RESET               | (store/resets.py; TTL on expiresAt)          |
 
 Ids are time-ordered (see ids.py), so sorting on an id is sorting on creation time.
 
@@ -117,6 +118,11 @@ def receipt(scope_hash: str) -> Key:
     """The receipt of a create under an Idempotency-Key; `scope_hash`: SHA-256 hex of route, caller
     and key (a key alone may be 255 characters): the partition key is 72 bytes whatever they are."""
     return {"PK": f"RECEIPT#{scope_hash}", "SK": "RECEIPT"}
+
+
+def password_reset(token_hash: str) -> Key:
+    """A pending password reset; `token_hash`: SHA-256 hex of the emailed token (never the token)."""
+    return {"PK": f"RESET#{token_hash}", "SK": "RESET"}
 
 
 def suffix(value: str) -> str:
