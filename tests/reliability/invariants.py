@@ -34,7 +34,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 Item = dict[str, Any]
-UNCHECKED_PREFIXES = ("QUOTA#", "IDEMPOTENCY#", "RECEIPT#")
+UNCHECKED_PREFIXES = ("QUOTA#", "IDEMPOTENCY#", "RECEIPT#", "RESET#")
 _deserializer = TypeDeserializer()
 
 
