@@ -133,6 +133,7 @@ def _operations() -> dict[str, Operation]:
         RoleChange,
         UpdateArticleBody,
         UpdateUserBody,
+        VerifyEmailBody,
     )
 
     return {
@@ -140,6 +141,8 @@ def _operations() -> dict[str, Operation]:
         "users_login": Operation(USERS, views.SingleUser, LoginBody, errors=(401, 429)),
         "password_reset": Operation(USERS, views.Accepted, PasswordResetBody),
         "password_reset_confirm": Operation(USERS, views.SingleUser, PasswordResetConfirmBody),
+        "verify_email": Operation(USERS, views.Accepted, VerifyEmailBody),
+        "verify_email_resend": Operation(USERS, views.Accepted),
         "user_get": Operation(USERS, views.SingleUser),
         "user_update": Operation(USERS, views.SingleUser, UpdateUserBody, errors=(409,)),
         "profile_get": Operation(PROFILE, views.SingleProfile, errors=(404,)),

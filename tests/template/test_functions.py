@@ -63,6 +63,10 @@ STORIES: dict[str, set[tuple[str, str]]] = {
     "POST /api/users/password-reset": on_table(G, U, P),
     # resets.find + users.get (G); users.update: T(Update user, Delete the reset token) (U, D)
     "POST /api/users/password-reset/confirm": on_table(G, U, D),
+    # verifications.find + users.get (G); users.update: T(Update user, Delete the verification token) (U, D)
+    "POST /api/users/verify-email": on_table(G, U, D),
+    # quotas.reserve per user (U); users.get (G); verifications.add (P)
+    "POST /api/user/verify-email": on_table(U, G, P),
     "GET /api/user": on_table(G),  # users.get
     # users.get; users.update: T(Update user, Delete old marker, Put new marker)
     "PUT /api/user": on_table(G, U, D, P),
@@ -132,7 +136,7 @@ def required() -> dict[str, set[tuple[str, str]]]:
 
 
 # Routes that neither issue nor verify tokens (the reset request only queues an email).
-NO_TOKENS = {"GET /api/tags", "POST /api/users/password-reset"}
+NO_TOKENS = {"GET /api/tags", "POST /api/users/password-reset", "POST /api/users/verify-email"}
 
 
 def test_globals_set_runtime_architecture_tracing_and_layer():
@@ -227,13 +231,24 @@ def _statements_on(tpl, function: str, service: str) -> list[dict]:
     return found
 
 
-def test_only_the_reset_request_may_queue_emails_and_only_the_sender_may_send_them():
+# Functions whose code queues emails (conduit.mail.enqueue): reset links, verification links at registration,
+# on email changes and on request, and GraphQL's register/updateUser.
+EMAIL_QUEUERS = {
+    "PasswordResetFunction",
+    "UsersRegisterFunction",
+    "UserUpdateFunction",
+    "VerifyEmailResendFunction",
+    "GraphqlFunction",
+}
+
+
+def test_only_the_functions_that_queue_emails_may_and_only_the_sender_may_send_them():
     """Least privilege beyond the table: one queue, one action; SES only from the sender identity's templates."""
     tpl = load()
     for name in tpl.functions():
         sqs = _statements_on(tpl, name, "sqs")
         ses = _statements_on(tpl, name, "ses")
-        if name == "PasswordResetFunction":
+        if name in EMAIL_QUEUERS:
             granted = [(s["Action"], s["Resource"]) for s in sqs]
             assert granted == [("sqs:SendMessage", {"Fn::GetAtt": "EmailQueue.Arn"})]
         else:
@@ -244,6 +259,7 @@ def test_only_the_reset_request_may_queue_emails_and_only_the_sender_may_send_th
             assert [r["Fn::Sub"].rsplit(":", 1)[1] for r in statement["Resource"]] == [
                 "identity/${SenderEmail}",
                 "template/${PasswordResetEmailTemplate}",
+                "template/${VerifyEmailTemplate}",
             ]
         else:
             assert not ses, name

@@ -42,6 +42,8 @@ RULES: dict[str, Rule] = {
     "POST /api/users/login":                        Rule("none"),
     "POST /api/users/password-reset":               Rule("none", write=True),      # always 202
     "POST /api/users/password-reset/confirm":       Rule("none", write=True),
+    "POST /api/users/verify-email":                 Rule("none", write=True),
+    "POST /api/user/verify-email":                  Rule("required", write=True),  # a fresh link
     "GET /api/user":                                Rule("required"),
     "PUT /api/user":                                Rule("required", write=True),
     "GET /api/profiles/{username}":                 Rule("optional"),

@@ -18,7 +18,8 @@ from conduit.errors import ServiceUnavailable
 from conduit.settings import get_settings
 
 PASSWORD_RESET = "password-reset"
-KINDS = (PASSWORD_RESET,)
+VERIFY_EMAIL = "verify-email"
+KINDS = (PASSWORD_RESET, VERIFY_EMAIL)
 
 
 @lru_cache(maxsize=4)
@@ -46,7 +47,8 @@ def enqueue(kind: str, to: str, data: dict[str, str]) -> None:
 
 def template_for(kind: str) -> str:
     """The SES template (a template.yaml AWS::SES::Template) of an email kind."""
-    templates = {PASSWORD_RESET: get_settings().password_reset_template}
+    settings = get_settings()
+    templates = {PASSWORD_RESET: settings.password_reset_template, VERIFY_EMAIL: settings.verify_email_template}
     return templates[kind]
 
 

@@ -41,6 +41,9 @@ class Settings:
     app_url: str
     sender_email: str
     password_reset_template: str
+    verify_email_template: str
+    require_verified_email: bool
+    email_verification_ttl_seconds: int
     password_reset_ttl_seconds: int
     password_resets_per_email_per_hour: int
     password_resets_per_ip_per_hour: int
@@ -78,6 +81,10 @@ class Settings:
             app_url=(env.get("APP_URL", "").strip() or "http://localhost:4100").rstrip("/"),
             sender_email=env.get("SENDER_EMAIL", ""),
             password_reset_template=env.get("PASSWORD_RESET_TEMPLATE", ""),
+            verify_email_template=env.get("VERIFY_EMAIL_TEMPLATE", ""),
+            # per stage (template parameter RequireVerifiedEmail): publishing needs a verified email
+            require_verified_email=env.get("REQUIRE_VERIFIED_EMAIL", "").strip().lower() == "true",
+            email_verification_ttl_seconds=_int("EMAIL_VERIFICATION_TTL_SECONDS", 7 * 24 * 3600),
             password_reset_ttl_seconds=_int("PASSWORD_RESET_TTL_SECONDS", 30 * 60),
             password_resets_per_email_per_hour=_int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3),
             password_resets_per_ip_per_hour=_int("PASSWORD_RESETS_PER_IP_PER_HOUR", 30),

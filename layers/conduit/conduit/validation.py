@@ -165,6 +165,14 @@ class ResetConfirmation(_Model):
     password: Password
 
 
+class EmailToken(_Model):
+    token: Annotated[str, Field(max_length=128), Blank, NotBlank]
+
+
+class VerifyEmailBody(_Model):
+    user: EmailToken
+
+
 class PasswordResetBody(_Model):
     user: ResetRequest
 

@@ -77,10 +77,12 @@ class User:
     username: str
     bio: str | None
     image: str | None
+    email_verified: bool = strawberry.field(description="Whether the emailed verification link was followed.")
 
     @classmethod
     def of(cls, view: Any) -> User:
-        return cls(**{field: view[field] for field in ("email", "token", "username", "bio", "image")})
+        fields = {field: view[field] for field in ("email", "token", "username", "bio", "image")}
+        return cls(**fields, email_verified=bool(view.get("emailVerified")))
 
 
 @strawberry.type

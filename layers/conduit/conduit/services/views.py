@@ -46,6 +46,7 @@ class UserView(TypedDict):
     username: str
     bio: str | None
     image: str | None
+    emailVerified: bool  # beyond the RealWorld spec (clients ignore it): the email's link was followed
 
 
 class ArticleSummaryView(TypedDict):
@@ -146,6 +147,7 @@ def user_view(user: Item, token: str) -> UserView:
         "username": user["username"],
         "bio": user.get("bio"),
         "image": user.get("image"),
+        "emailVerified": bool(user.get("emailVerified")),
     }
 
 

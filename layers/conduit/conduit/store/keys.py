@@ -18,6 +18,7 @@
 | idempotency record  | IDEMPOTENCY#<route>| <key hash>          | (Powertools idempotency; TTL on expiresAt)   |
 | create receipt      | RECEIPT#<hash>     | RECEIPT             | (store/receipts.py; TTL on expiresAt)        |
 | password reset      | RESET#<token hash> | RESET               | (store/resets.py; TTL on expiresAt)          |
+| email verification  | VERIFY#<token hash>| VERIFY              | (store/verifications.py; TTL on expiresAt)   |
 
 Ids are time-ordered (see ids.py), so sorting on an id is sorting on creation time.
 
@@ -123,6 +124,11 @@ def receipt(scope_hash: str) -> Key:
 def password_reset(token_hash: str) -> Key:
     """A pending password reset; `token_hash`: SHA-256 hex of the emailed token (never the token)."""
     return {"PK": f"RESET#{token_hash}", "SK": "RESET"}
+
+
+def email_verification(token_hash: str) -> Key:
+    """A pending email verification; `token_hash`: SHA-256 hex of the emailed token (never the token)."""
+    return {"PK": f"VERIFY#{token_hash}", "SK": "VERIFY"}
 
 
 def suffix(value: str) -> str:
