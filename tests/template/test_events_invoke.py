@@ -16,6 +16,9 @@ SUCCESS_KEYS: dict[str, set[str] | None] = {
     "password_reset_confirm": {"user"},  # 422 with the committed placeholder token
     "verify_email": {"message"},  # 422 with the committed placeholder token
     "verify_email_resend": {"message"},  # 202
+    "user_delete": {"deletion"},  # 403 with the committed password (not the event user's)
+    "admin_user_delete": {"deletion"},
+    "admin_deletion_get": {"deletion"},
     "user_get": {"user"},
     "user_update": {"user"},
     "profile_get": {"profile"},
@@ -42,7 +45,14 @@ SUCCESS_KEYS: dict[str, set[str] | None] = {
 }
 # The docs' static answers (not the API's JSON shapes; possibly gzipped): function dir -> content type.
 STATIC_TYPES = {"openapi_json": "application/json", "docs_page": "text/html", "docs_assets": "text/css"}
-ADMIN_ONLY = {"admin_users_list", "admin_user_role", "admin_user_suspend", "admin_user_unsuspend"}
+ADMIN_ONLY = {
+    "admin_users_list",
+    "admin_user_role",
+    "admin_user_suspend",
+    "admin_user_unsuspend",
+    "admin_user_delete",
+    "admin_deletion_get",
+}
 TOKEN_PLACEHOLDER = "REPLACE_WITH_TOKEN"
 
 
@@ -137,7 +147,7 @@ def test_authenticated_events_with_a_real_token(runtime):
         if found:
             problems[function_dir] = found
     assert problems == {}, statuses
-    assert len(statuses) == 13 + len(ADMIN_ONLY)
+    assert len(statuses) == 14 + len(ADMIN_ONLY)
     assert 401 not in statuses.values(), statuses
     assert {statuses[d] for d in ADMIN_ONLY} == {403}, "a plain user is refused on every admin route"
     assert statuses["user_get"] == 200

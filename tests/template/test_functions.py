@@ -67,6 +67,9 @@ STORIES: dict[str, set[tuple[str, str]]] = {
     "POST /api/users/verify-email": on_table(G, U, D),
     # quotas.reserve per user (U); users.get (G); verifications.add (P)
     "POST /api/user/verify-email": on_table(U, G, P),
+    # quotas.reserve/release per user (U); users.get (G); deletions.start: T(Put job, Update user, Delete both
+    # markers) (P, U, D); when already deleting, the job (G)
+    "DELETE /api/user": on_table(G, P, U, D),
     "GET /api/user": on_table(G),  # users.get
     # users.get; users.update: T(Update user, Delete old marker, Put new marker)
     "PUT /api/user": on_table(G, U, D, P),
@@ -102,6 +105,8 @@ STORIES: dict[str, set[tuple[str, str]]] = {
     "PUT /api/admin/users/{username}/role": USERNAME | on_table(U),  # users.set_flags
     "POST /api/admin/users/{username}/suspend": USERNAME | on_table(U),
     "DELETE /api/admin/users/{username}/suspend": USERNAME | on_table(U),
+    "DELETE /api/admin/users/{username}": USERNAME | on_table(G, P, U, D),  # users.get; deletions.start as above
+    "GET /api/admin/deletions/{id}": on_table(G),  # deletions.get
 }
 
 
@@ -132,6 +137,11 @@ def required() -> dict[str, set[tuple[str, str]]]:
     # edge (G), T(Put or Delete entries, Update feedCount)
     needed["FeedFanoutFunction"] = queries(BY_OWNER) | on_table(B, G, P, D, U)
     needed["EmailSenderFunction"] = set()  # conduit.mail.send: SES only, no table access
+    # services.accounts.run_batch: the job (G, U; finish T(Update job, Delete user)); its phases read their
+    # partitions (Q table: FOLLOWS#, FEED#; Q ByOwner: AUTHOR#, COMMENTER#, FAVBY#, FOLLOWERS#) and remove
+    # through the store: articles.delete (G, U, D, Q), comments.delete (D, G), favorites.unfavorite and
+    # follows.unfollow (D, U); in fan-out mode store.feed (Q ByOwner, B, D, U)
+    needed["AccountPurgeFunction"] = on_table(G, B, U, D) | queries(TABLE, BY_OWNER)
     return needed
 
 
@@ -240,6 +250,8 @@ EMAIL_QUEUERS = {
     "VerifyEmailResendFunction",
     "GraphqlFunction",
 }
+# Functions that queue account deletion batches (services.accounts): the starts, and each batch its next.
+DELETION_QUEUERS = {"UserDeleteFunction", "AdminUserDeleteFunction", "AccountPurgeFunction"}
 
 
 def test_only_the_functions_that_queue_emails_may_and_only_the_sender_may_send_them():
@@ -248,11 +260,10 @@ def test_only_the_functions_that_queue_emails_may_and_only_the_sender_may_send_t
     for name in tpl.functions():
         sqs = _statements_on(tpl, name, "sqs")
         ses = _statements_on(tpl, name, "ses")
-        if name in EMAIL_QUEUERS:
-            granted = [(s["Action"], s["Resource"]) for s in sqs]
-            assert granted == [("sqs:SendMessage", {"Fn::GetAtt": "EmailQueue.Arn"})]
-        else:
-            assert not sqs, name
+        wanted = [("sqs:SendMessage", {"Fn::GetAtt": "EmailQueue.Arn"})] if name in EMAIL_QUEUERS else []
+        if name in DELETION_QUEUERS:
+            wanted.append(("sqs:SendMessage", {"Fn::GetAtt": "AccountDeletionQueue.Arn"}))
+        assert [(s["Action"], s["Resource"]) for s in sqs] == wanted, name
         if name == "EmailSenderFunction":
             (statement,) = ses
             assert statement["Action"] == "ses:SendTemplatedEmail"
@@ -263,4 +274,4 @@ def test_only_the_functions_that_queue_emails_may_and_only_the_sender_may_send_t
             ]
         else:
             assert not ses, name
-    assert set(queue_functions(tpl)) == {"EmailSenderFunction"}
+    assert set(queue_functions(tpl)) == {"EmailSenderFunction", "AccountPurgeFunction"}

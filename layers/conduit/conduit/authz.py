@@ -46,6 +46,7 @@ RULES: dict[str, Rule] = {
     "POST /api/user/verify-email":                  Rule("required", write=True),  # a fresh link
     "GET /api/user":                                Rule("required"),
     "PUT /api/user":                                Rule("required", write=True),
+    "DELETE /api/user":                             Rule("required", write=True),  # current password too
     "GET /api/profiles/{username}":                 Rule("optional"),
     "POST /api/profiles/{username}/follow":         Rule("required", write=True),
     "DELETE /api/profiles/{username}/follow":       Rule("required", write=True),
@@ -65,6 +66,8 @@ RULES: dict[str, Rule] = {
     "PUT /api/admin/users/{username}/role":         Rule("required", roles=ADMINS, write=True),
     "POST /api/admin/users/{username}/suspend":     Rule("required", roles=ADMINS, write=True),
     "DELETE /api/admin/users/{username}/suspend":   Rule("required", roles=ADMINS, write=True),
+    "DELETE /api/admin/users/{username}":           Rule("required", roles=ADMINS, write=True),
+    "GET /api/admin/deletions/{id}":                Rule("required", roles=ADMINS),
 }
 # fmt: on
 

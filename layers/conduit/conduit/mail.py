@@ -11,10 +11,9 @@ here logs a message body.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any
 
-from conduit.errors import ServiceUnavailable
+from conduit import queues
 from conduit.settings import get_settings
 
 PASSWORD_RESET = "password-reset"
@@ -22,27 +21,11 @@ VERIFY_EMAIL = "verify-email"
 KINDS = (PASSWORD_RESET, VERIFY_EMAIL)
 
 
-@lru_cache(maxsize=4)
-def _client(service: str) -> Any:
-    from botocore.config import Config
-
-    from conduit.aws import session
-
-    config = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=1, read_timeout=5)
-    return session().create_client(service, region_name=get_settings().region, config=config)
-
-
 def enqueue(kind: str, to: str, data: dict[str, str]) -> None:
     """Queue one email; 503 (nothing queued) when SQS cannot take it."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
     if kind not in KINDS:
         raise ValueError(f"unknown email kind {kind!r}")
-    body = json.dumps({"kind": kind, "to": to, "data": data}, separators=(",", ":"))
-    try:
-        _client("sqs").send_message(QueueUrl=get_settings().email_queue_url, MessageBody=body)
-    except (BotoCoreError, ClientError):
-        raise ServiceUnavailable() from None
+    queues.send(get_settings().email_queue_url, {"kind": kind, "to": to, "data": data})
 
 
 def template_for(kind: str) -> str:
@@ -56,7 +39,7 @@ def send(message: dict[str, Any]) -> str:
     """Send one queued email with SES (SendTemplatedEmail); its message id. Errors propagate: the
     consumer reports the record as failed and SQS redelivers it."""
     settings = get_settings()
-    answer = _client("ses").send_templated_email(
+    answer = queues.client("ses").send_templated_email(
         Source=settings.sender_email,
         Destination={"ToAddresses": [message["to"]]},
         Template=template_for(message["kind"]),

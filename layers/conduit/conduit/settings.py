@@ -44,6 +44,10 @@ class Settings:
     verify_email_template: str
     require_verified_email: bool
     email_verification_ttl_seconds: int
+    account_deletion_queue_url: str
+    deletion_settle_seconds: int
+    deletion_batch_seconds: int
+    deletion_batch_size: int
     password_reset_ttl_seconds: int
     password_resets_per_email_per_hour: int
     password_resets_per_ip_per_hour: int
@@ -85,6 +89,12 @@ class Settings:
             # per stage (template parameter RequireVerifiedEmail): publishing needs a verified email
             require_verified_email=env.get("REQUIRE_VERIFIED_EMAIL", "").strip().lower() == "true",
             email_verification_ttl_seconds=_int("EMAIL_VERIFICATION_TTL_SECONDS", 7 * 24 * 3600),
+            account_deletion_queue_url=env.get("ACCOUNT_DELETION_QUEUE_URL", ""),
+            # the account's last writes land within this after its deletion began (tokens refused within
+            # AUTH_CACHE_SECONDS, requests end within their Lambda timeout): the user item goes after it
+            deletion_settle_seconds=_int("DELETION_SETTLE_SECONDS", 60),
+            deletion_batch_seconds=_int("DELETION_BATCH_SECONDS", 20),  # of the purge function's 60 s
+            deletion_batch_size=_int("DELETION_BATCH_SIZE", 25),
             password_reset_ttl_seconds=_int("PASSWORD_RESET_TTL_SECONDS", 30 * 60),
             password_resets_per_email_per_hour=_int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3),
             password_resets_per_ip_per_hour=_int("PASSWORD_RESETS_PER_IP_PER_HOUR", 30),

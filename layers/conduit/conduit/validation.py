@@ -173,6 +173,14 @@ class VerifyEmailBody(_Model):
     user: EmailToken
 
 
+class CurrentPassword(_Model):
+    password: LoginPassword
+
+
+class DeleteAccountBody(_Model):
+    user: CurrentPassword
+
+
 class PasswordResetBody(_Model):
     user: ResetRequest
 

@@ -84,6 +84,23 @@ class Accepted(TypedDict):
     message: str
 
 
+class DeletionView(TypedDict):
+    """An account deletion: the account stopped at once; `state` running until the job removed
+    everything it owned (`phase` shows where it is, `removed` how much of each kind), then done."""
+
+    id: str
+    username: str
+    state: str
+    phase: str
+    removed: dict[str, int]
+    requestedAt: Timestamp
+    updatedAt: Timestamp
+
+
+class SingleDeletion(TypedDict):
+    deletion: DeletionView
+
+
 class SingleUser(TypedDict):
     user: UserView
 

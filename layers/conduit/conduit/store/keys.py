@@ -8,7 +8,7 @@
 | follow edge         | USER#<follower>    | FOLLOWS#<followee>  | ByOwner: FOLLOWERS#<followee> / <follower>   |
 | article             | ARTICLE#<aid>      | ARTICLE             | ByOwner: AUTHOR#<uid>/<aid>; ByKind: ARTICLES/<aid> |
 | slug marker         | SLUG#<slug>        | SLUG                |                                              |
-| comment             | ARTICLE#<aid>      | COMMENT#<id:012>    |                                              |
+| comment             | ARTICLE#<aid>      | COMMENT#<id:012>    | ByOwner: COMMENTER#<uid> / <aid>#<id:012>    |
 | favorite edge       | ARTICLE#<aid>      | FAVBY#<uid>         | ByOwner: FAVBY#<uid> / <aid>                 |
 | feed entry          | FEED#<follower>    | <aid>               | (FEED_MODE=fan-out; written by store/feed.py)|
 | tag of an article   | TAG#<tag>          | ARTICLE#<aid>       |                                              |
@@ -19,6 +19,7 @@
 | create receipt      | RECEIPT#<hash>     | RECEIPT             | (store/receipts.py; TTL on expiresAt)        |
 | password reset      | RESET#<token hash> | RESET               | (store/resets.py; TTL on expiresAt)          |
 | email verification  | VERIFY#<token hash>| VERIFY              | (store/verifications.py; TTL on expiresAt)   |
+| account deletion job| DELETION#<uid>     | JOB                 | (store/deletions.py; TTL once done)          |
 
 Ids are time-ordered (see ids.py), so sorting on an id is sorting on creation time.
 
@@ -105,6 +106,19 @@ def authored_partition(uid: str) -> str:
 
 def favorited_partition(uid: str) -> str:
     return f"FAVBY#{uid}"
+
+
+def commented_partition(uid: str) -> str:
+    """ByOwner partition of the comments a user wrote (found when their account is deleted)."""
+    return f"COMMENTER#{uid}"
+
+
+def comment_owner_sort(aid: str, comment_id: int) -> str:
+    return f"{aid}#{comment_id:012d}"
+
+
+def deletion_job(uid: str) -> Key:
+    return {"PK": f"DELETION#{uid}", "SK": "JOB"}
 
 
 def followers_partition(uid: str) -> str:
