@@ -251,7 +251,7 @@ EMAIL_QUEUERS = {
     "GraphqlFunction",
 }
 # Functions that queue account deletion batches (services.accounts): the starts, and each batch its next.
-DELETION_QUEUERS = {"UserDeleteFunction", "AdminUserDeleteFunction", "AccountPurgeFunction"}
+DELETION_QUEUERS = {"UserDeleteFunction", "AdminUserDeleteFunction", "AccountPurgeFunction", "GraphqlFunction"}
 
 
 def test_only_the_functions_that_queue_emails_may_and_only_the_sender_may_send_them():
