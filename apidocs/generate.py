@@ -145,6 +145,8 @@ def _operations() -> dict[str, Operation]:
         "verify_email": Operation(USERS, views.Accepted, VerifyEmailBody),
         "verify_email_resend": Operation(USERS, views.Accepted),
         "user_get": Operation(USERS, views.SingleUser),
+        "user_export_start": Operation(USERS, views.SingleExport),
+        "user_export_get": Operation(USERS, views.SingleExport, errors=(404,)),
         "user_delete": Operation(USERS, views.SingleDeletion, DeleteAccountBody, errors=(403,)),
         "admin_user_delete": Operation(ADMIN, views.SingleDeletion, errors=(404,)),
         "admin_deletion_get": Operation(ADMIN, views.SingleDeletion, errors=(404,)),

@@ -19,6 +19,8 @@ SUCCESS_KEYS: dict[str, set[str] | None] = {
     "user_delete": {"deletion"},  # 403 with the committed password (not the event user's)
     "admin_user_delete": {"deletion"},
     "admin_deletion_get": {"deletion"},
+    "user_export_start": {"export"},
+    "user_export_get": {"export"},
     "user_get": {"user"},
     "user_update": {"user"},
     "profile_get": {"profile"},
@@ -147,7 +149,7 @@ def test_authenticated_events_with_a_real_token(runtime):
         if found:
             problems[function_dir] = found
     assert problems == {}, statuses
-    assert len(statuses) == 14 + len(ADMIN_ONLY)
+    assert len(statuses) == 16 + len(ADMIN_ONLY)
     assert 401 not in statuses.values(), statuses
     assert {statuses[d] for d in ADMIN_ONLY} == {403}, "a plain user is refused on every admin route"
     assert statuses["user_get"] == 200

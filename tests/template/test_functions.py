@@ -70,6 +70,8 @@ STORIES: dict[str, set[tuple[str, str]]] = {
     # quotas.reserve/release per user (U); users.get (G); deletions.start: T(Put job, Update user, Delete both
     # markers) (P, U, D); when already deleting, the job (G)
     "DELETE /api/user": on_table(G, P, U, D),
+    "POST /api/user/export": on_table(P),  # exports.create
+    "GET /api/user/export/{id}": on_table(G),  # exports.get
     "GET /api/user": on_table(G),  # users.get
     # users.get; users.update: T(Update user, Delete old marker, Put new marker)
     "PUT /api/user": on_table(G, U, D, P),
@@ -142,6 +144,9 @@ def required() -> dict[str, set[tuple[str, str]]]:
     # through the store: articles.delete (G, U, D, Q), comments.delete (D, G), favorites.unfavorite and
     # follows.unfollow (D, U); in fan-out mode store.feed (Q ByOwner, B, D, U)
     needed["AccountPurgeFunction"] = on_table(G, B, U, D) | queries(TABLE, BY_OWNER)
+    # services.exports.build: the job (G, U); the user (G); ByOwner AUTHOR#, COMMENTER#, FAVBY#, FOLLOWERS#
+    # and Q USER#<uid> FOLLOWS#; the items they name (B)
+    needed["ExportBuilderFunction"] = on_table(G, B, U) | queries(TABLE, BY_OWNER)
     return needed
 
 
@@ -263,6 +268,8 @@ def test_only_the_functions_that_queue_emails_may_and_only_the_sender_may_send_t
         wanted = [("sqs:SendMessage", {"Fn::GetAtt": "EmailQueue.Arn"})] if name in EMAIL_QUEUERS else []
         if name in DELETION_QUEUERS:
             wanted.append(("sqs:SendMessage", {"Fn::GetAtt": "AccountDeletionQueue.Arn"}))
+        if name == "UserExportStartFunction":
+            wanted.append(("sqs:SendMessage", {"Fn::GetAtt": "ExportQueue.Arn"}))
         assert [(s["Action"], s["Resource"]) for s in sqs] == wanted, name
         if name == "EmailSenderFunction":
             (statement,) = ses
@@ -274,4 +281,26 @@ def test_only_the_functions_that_queue_emails_may_and_only_the_sender_may_send_t
             ]
         else:
             assert not ses, name
-    assert set(queue_functions(tpl)) == {"EmailSenderFunction", "AccountPurgeFunction"}
+    assert set(queue_functions(tpl)) == {"EmailSenderFunction", "AccountPurgeFunction", "ExportBuilderFunction"}
+
+
+def test_exports_are_private_encrypted_expiring_and_reached_only_by_their_functions():
+    tpl = load()
+    (bucket,) = resources_of_type(tpl, "AWS::S3::Bucket").values()
+    props = bucket["Properties"]
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert set(props["PublicAccessBlockConfiguration"].values()) == {True}
+    assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    (rule,) = props["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled" and 0 < rule["ExpirationInDays"] <= 30
+    (policy,) = resources_of_type(tpl, "AWS::S3::BucketPolicy").values()
+    (tls,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    objects = {"Fn::Sub": "${ExportBucket.Arn}/exports/*"}
+    for name in tpl.functions():
+        s3 = [(s["Action"], s["Resource"]) for s in _statements_on(tpl, name, "s3")]
+        wanted = {
+            "ExportBuilderFunction": [("s3:PutObject", objects)],
+            "UserExportGetFunction": [("s3:GetObject", objects)],  # the pre-signed URLs it signs
+        }.get(name, [])
+        assert s3 == wanted, name

@@ -47,6 +47,8 @@ RULES: dict[str, Rule] = {
     "GET /api/user":                                Rule("required"),
     "PUT /api/user":                                Rule("required", write=True),
     "DELETE /api/user":                             Rule("required", write=True),  # current password too
+    "POST /api/user/export":                        Rule("required", write=True),
+    "GET /api/user/export/{id}":                    Rule("required"),
     "GET /api/profiles/{username}":                 Rule("optional"),
     "POST /api/profiles/{username}/follow":         Rule("required", write=True),
     "DELETE /api/profiles/{username}/follow":       Rule("required", write=True),

@@ -18,7 +18,12 @@ def client(service: str) -> Any:
 
     from conduit.aws import session
 
-    config = Config(retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=1, read_timeout=5)
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": 3},
+        connect_timeout=1,
+        read_timeout=5,
+        signature_version="s3v4" if service == "s3" else None,  # pre-signed URLs: SigV4, X-Amz-Expires
+    )
     return session().create_client(service, region_name=get_settings().region, config=config)
 
 

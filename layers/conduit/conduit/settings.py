@@ -48,6 +48,9 @@ class Settings:
     deletion_settle_seconds: int
     deletion_batch_seconds: int
     deletion_batch_size: int
+    export_queue_url: str
+    export_bucket: str
+    export_url_seconds: int
     password_reset_ttl_seconds: int
     password_resets_per_email_per_hour: int
     password_resets_per_ip_per_hour: int
@@ -95,6 +98,9 @@ class Settings:
             deletion_settle_seconds=_int("DELETION_SETTLE_SECONDS", 60),
             deletion_batch_seconds=_int("DELETION_BATCH_SECONDS", 20),  # of the purge function's 60 s
             deletion_batch_size=_int("DELETION_BATCH_SIZE", 25),
+            export_queue_url=env.get("EXPORT_QUEUE_URL", ""),
+            export_bucket=env.get("EXPORT_BUCKET", ""),
+            export_url_seconds=_int("EXPORT_URL_SECONDS", 900),  # how long a download link works
             password_reset_ttl_seconds=_int("PASSWORD_RESET_TTL_SECONDS", 30 * 60),
             password_resets_per_email_per_hour=_int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3),
             password_resets_per_ip_per_hour=_int("PASSWORD_RESETS_PER_IP_PER_HOUR", 30),

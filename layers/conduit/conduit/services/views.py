@@ -101,6 +101,20 @@ class SingleDeletion(TypedDict):
     deletion: DeletionView
 
 
+class ExportView(TypedDict):
+    """A data export: `pending` until the document is written, then `ready` with `url`, a pre-signed
+    link to the JSON document that works for EXPORT_URL_SECONDS (asking again gives a fresh one)."""
+
+    id: str
+    state: str
+    requestedAt: Timestamp
+    url: str | None
+
+
+class SingleExport(TypedDict):
+    export: ExportView
+
+
 class SingleUser(TypedDict):
     user: UserView
 

@@ -20,6 +20,7 @@
 | password reset      | RESET#<token hash> | RESET               | (store/resets.py; TTL on expiresAt)          |
 | email verification  | VERIFY#<token hash>| VERIFY              | (store/verifications.py; TTL on expiresAt)   |
 | account deletion job| DELETION#<uid>     | JOB                 | (store/deletions.py; TTL once done)          |
+| data export         | EXPORT#<uid>       | <export id>         | (store/exports.py; TTL on expiresAt)         |
 
 Ids are time-ordered (see ids.py), so sorting on an id is sorting on creation time.
 
@@ -119,6 +120,10 @@ def comment_owner_sort(aid: str, comment_id: int) -> str:
 
 def deletion_job(uid: str) -> Key:
     return {"PK": f"DELETION#{uid}", "SK": "JOB"}
+
+
+def export_job(uid: str, export_id: str) -> Key:
+    return {"PK": f"EXPORT#{uid}", "SK": export_id}
 
 
 def followers_partition(uid: str) -> str:
