@@ -10,7 +10,8 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: api api-seeded test check lint unit suites install clean build-twin
 
-$(STAMP): requirements-dev.txt layers/conduit/requirements.txt functions/docs_assets/requirements.txt
+$(STAMP): requirements-dev.txt layers/conduit/requirements.txt layers/conduit/requirements-no-deps.txt \
+		layers/graphql/requirements.txt functions/docs_assets/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

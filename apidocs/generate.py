@@ -124,19 +124,32 @@ def _operations() -> dict[str, Operation]:
     """Function directory -> Operation (imported late: conduit is on sys.path only once the layer is)."""
     from conduit.services import views
     from conduit.validation import (
+        DeleteAccountBody,
         LoginBody,
         NewArticleBody,
         NewCommentBody,
+        PasswordResetBody,
+        PasswordResetConfirmBody,
         RegisterBody,
         RoleChange,
         UpdateArticleBody,
         UpdateUserBody,
+        VerifyEmailBody,
     )
 
     return {
         "users_register": Operation(USERS, views.SingleUser, RegisterBody, errors=(409,)),
         "users_login": Operation(USERS, views.SingleUser, LoginBody, errors=(401, 429)),
+        "password_reset": Operation(USERS, views.Accepted, PasswordResetBody),
+        "password_reset_confirm": Operation(USERS, views.SingleUser, PasswordResetConfirmBody),
+        "verify_email": Operation(USERS, views.Accepted, VerifyEmailBody),
+        "verify_email_resend": Operation(USERS, views.Accepted),
         "user_get": Operation(USERS, views.SingleUser),
+        "user_export_start": Operation(USERS, views.SingleExport),
+        "user_export_get": Operation(USERS, views.SingleExport, errors=(404,)),
+        "user_delete": Operation(USERS, views.SingleDeletion, DeleteAccountBody, errors=(403,)),
+        "admin_user_delete": Operation(ADMIN, views.SingleDeletion, errors=(404,)),
+        "admin_deletion_get": Operation(ADMIN, views.SingleDeletion, errors=(404,)),
         "user_update": Operation(USERS, views.SingleUser, UpdateUserBody, errors=(409,)),
         "profile_get": Operation(PROFILE, views.SingleProfile, errors=(404,)),
         "profile_follow": Operation(PROFILE, views.SingleProfile, errors=(404, 422)),

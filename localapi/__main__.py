@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         runtime.start(db_port=args.db_port, db_host=args.db_host)
     else:
         runtime.start()
+    # The seed's role grants (tools.grant_role) run here, as an operator's shell: on the local table.
+    os.environ.update(runtime.operator_environment())
     from localapi.seed import seed
     from localapi.server import LocalApi
 
@@ -96,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 0
         api = LocalApi(runtime, args.host, args.port)
-        runtime.start_stream_pollers()  # the feed fan-out consumer, as the stream's event source would
+        runtime.start_stream_pollers()  # the feed fan-out and queue consumers, as their event sources would
         if not args.no_reload:
             runtime.watch_code()
         if args.seed:

@@ -38,6 +38,7 @@ class Stack:
     raw: dict[str, Any]
     table_names: dict[str, str]  # logical id -> local table name
     parameters: dict[str, str] = field(default_factory=dict)
+    resource_refs: dict[str, str] = field(default_factory=dict)  # logical id -> local Ref value (queue URLs)
 
     def __post_init__(self) -> None:
         defaults = {
@@ -69,6 +70,8 @@ class Stack:
             return self.parameters[name]
         if name in self.table_names:
             return self.table_names[name]
+        if name in self.resource_refs:
+            return self.resource_refs[name]
         if name in (self.raw.get("Resources") or {}):
             return name  # other resources: their logical id stands for the physical id
         raise Unresolvable(f"Ref {name}")
@@ -79,6 +82,14 @@ class Stack:
                 return table_arn(self.table_names[resource])
             if attribute == "StreamArn":
                 return f"{table_arn(self.table_names[resource])}/stream/*"
+        kind = ((self.raw.get("Resources") or {}).get(resource) or {}).get("Type")
+        if kind == "AWS::SQS::Queue":  # local queues are named by their logical id (localapi/queues.py)
+            found = {"Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{resource}", "QueueName": resource}
+            found["QueueUrl"] = self.resource_refs.get(resource, resource)
+            if attribute in found:
+                return found[attribute]
+        if kind == "AWS::S3::Bucket" and attribute == "Arn":
+            return f"arn:aws:s3:::{self.ref(resource)}"
         raise Unresolvable(f"Fn::GetAtt {resource}.{attribute}")
 
     def condition(self, name: str) -> bool:

@@ -28,6 +28,7 @@ from localapi import database, iam, instruments
 from localapi.cfn import REGION, Stack
 from localapi.gate import GateServer, IamGate
 from localapi.pool import FunctionPool, FunctionSpec, InvocationError, Zygote
+from localapi.queues import LocalAws, QueuePoller
 from localapi.reload import CodeWatcher
 from localapi.streams import StreamPoller
 from localapi.template import ROOT, Route, Template
@@ -93,6 +94,8 @@ class Runtime:
         self.functions_endpoint = ""  # what the functions' DYNAMODB_ENDPOINT points at (the IAM gate)
         self.jwt_secret = ""
         self.pollers: list[StreamPoller] = []
+        self.aws: LocalAws | None = None  # SQS, SES and S3 on moto (localapi/queues.py)
+        self.queue_pollers: list[QueuePoller] = []
         self._embedded: database.EmbeddedDynamoDB | None = None
         self._gate_server: GateServer | None = None
         self._watcher: CodeWatcher | None = None
@@ -114,6 +117,12 @@ class Runtime:
         else:
             self._gate_server = GateServer(self.endpoint, self.gate)
             self.functions_endpoint = self._gate_server.start()
+        self.aws = LocalAws(self.template, self.stack).start()
+        self.stack.resource_refs.update(self.aws.refs)
+        self._resolve_roles()
+        self.queue_pollers = self.aws.pollers(
+            lambda function: functools.partial(self.invoke, function, integration_timeout=None)
+        )
         # A fresh random signing secret per local run unless the developer sets one.
         self.jwt_secret = self.overrides.get("JWT_SECRET") or os.environ.get("JWT_SECRET") or secrets.token_urlsafe(48)
         if self.prefork:  # its imports go on while the tables are created
@@ -143,9 +152,13 @@ class Runtime:
 
     def start_stream_pollers(self) -> Runtime:
         """Deliver the table's stream to the stream-triggered functions in the background."""
-        for poller in self.pollers:
+        for poller in [*self.pollers, *self.queue_pollers]:
             poller.start()
         return self
+
+    def drain_queues(self) -> int:
+        """Deliver every queued message now (SQS event source mappings); returns how many were handled."""
+        return sum(poller.drain() for poller in self.queue_pollers)
 
     def drain_streams(self) -> int:
         """Deliver every pending stream record now (in template order); returns how many."""
@@ -179,8 +192,10 @@ class Runtime:
         self._stopped.set()
         if self._watcher:
             self._watcher.stop()
-        for poller in self.pollers:
+        for poller in [*self.pollers, *self.queue_pollers]:
             poller.stop()
+        if self.aws:
+            self.aws.stop()
         with self._pools_lock:
             pools = list(self._pools.values())
         for pool in pools:
@@ -233,6 +248,8 @@ class Runtime:
             resolved = self.stack.resolve(value)
             if isinstance(resolved, str | int | float | bool):
                 env[key] = str(resolved)
+        if self.aws:
+            env.update(self.aws.environment())
         env.update(self.overrides)
         env["DYNAMODB_ENDPOINT"] = self.functions_endpoint
         env["JWT_SECRET"] = self.jwt_secret
@@ -281,7 +298,7 @@ class Runtime:
 
     def _set_table(self, logical: str, name: str) -> None:
         self.table_names[logical] = name
-        self.stack = Stack(self.template.raw, self.table_names)
+        self.stack = Stack(self.template.raw, self.table_names, resource_refs=self.stack.resource_refs)
         self._resolve_roles()
         self.retire()
 

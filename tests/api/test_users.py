@@ -31,7 +31,8 @@ def test_register_returns_201_with_user_and_null_bio_image(client):
     assert response.headers["content-type"] == "application/json; charset=utf-8"
     body = response.json()
     assert set(body) == {"user"}
-    assert set(body["user"]) == {"email", "token", "username", "bio", "image"}
+    assert set(body["user"]) == {"email", "token", "username", "bio", "image", "emailVerified"}
+    assert body["user"]["emailVerified"] is False
     assert body["user"]["username"] == user["username"]
     assert body["user"]["email"] == user["email"]
     assert body["user"]["bio"] is None
@@ -166,6 +167,7 @@ def test_get_user_returns_current_user(client, make_user):
             "username": user["username"],
             "bio": None,
             "image": None,
+            "emailVerified": False,
         }
     }
 

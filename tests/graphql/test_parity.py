@@ -63,7 +63,7 @@ def test_article_comments_and_profiles(client, world, who):
 def test_me_and_tags(client, world):
     token = world["ada"]["token"]
     rest_user = client.get("/user", token=token).json()["user"]
-    assert data(gql(client, "{ me { email token username bio image } }", token=token))["me"] == rest_user
+    assert data(gql(client, "{ me { email token username bio image emailVerified } }", token=token))["me"] == rest_user
     assert data(gql(client, "{ tags }"))["tags"] == client.get("/tags").json()["tags"]
 
 

@@ -17,7 +17,8 @@ violation (an empty list means the table is consistent). What must hold (see doc
   favoritesCount (given) and followingCount equal the items that exist; each article's
   favoritesCount equals its FAVBY# edges;
 - no comment or favorite edge lives under a missing article; comment ids are unique per article
-  (they are the sort key) and at most the article's commentSeq;
+  (they are the sort key) and at most the article's commentSeq; every comment's author exists and
+  the comment is in its author's ByOwner partition (COMMENTER#<uid>), as account deletion finds them;
 - follow and favorite edges point at existing users; index keys of edges, articles and tag counters
   are the ones the reads query.
 
@@ -37,7 +38,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 Item = dict[str, Any]
-UNCHECKED_PREFIXES = ("QUOTA#", "IDEMPOTENCY#", "RECEIPT#")
+UNCHECKED_PREFIXES = ("QUOTA#", "IDEMPOTENCY#", "RECEIPT#", "RESET#", "VERIFY#", "DELETION#")
 _deserializer = TypeDeserializer()
 
 
@@ -326,6 +327,13 @@ def _children(t: _Table) -> list[str]:
                 out.append(f"comment {comment['SK']} of article {aid} has id {cid!r}")
             elif cid > seq:
                 out.append(f"comment {cid} of article {aid} is above commentSeq {seq}")
+            author = comment.get("authorId")
+            if author not in t.users:
+                out.append(f"comment {cid} of article {aid} by missing user {author}")
+            elif isinstance(cid, int) and (
+                comment.get("GSI1PK") != f"COMMENTER#{author}" or comment.get("GSI1SK") != f"{aid}#{cid:012d}"
+            ):
+                out.append(f"comment {cid} of article {aid} has ByOwner keys {comment.get('GSI1PK')!r}")
         out += [f"comment id {cid} appears {n} times under article {aid}" for cid, n in ids.items() if n > 1]
     for aid, edges in t.favorites.items():
         if aid not in t.articles:

@@ -116,6 +116,16 @@ def _comment_above_seq(items: Items) -> None:
     items.append({"PK": f"ARTICLE#{article['id']}", "SK": f"COMMENT#{seq:012d}", "id": seq, "body": "x"})
 
 
+def _comment(items: Items) -> dict[str, Any]:
+    return next(i for i in items if i["SK"].startswith("COMMENT#") and i["PK"].startswith("ARTICLE#"))
+
+
+def _comment_by_missing_user(items: Items) -> None:
+    comment = _comment(items)
+    comment["authorId"] = "nobody"
+    comment["GSI1PK"] = "COMMENTER#nobody"
+
+
 def _follow_missing_user(items: Items) -> None:
     edge = _find(items, "USER#", sk_prefix="FOLLOWS#")
     edge["SK"] = "FOLLOWS#nobody"
@@ -183,6 +193,11 @@ CORRUPTIONS: dict[str, tuple[Callable[[Items], None], str]] = {
     ),
     "comment id above commentSeq": (_comment_above_seq, "above commentSeq"),
     "follow edge to a missing user": (_follow_missing_user, "followee is missing"),
+    "comment by a missing user": (_comment_by_missing_user, "by missing user nobody"),
+    "comment its author's deletion would not find": (
+        lambda items: _comment(items).pop("GSI1PK"),
+        "has ByOwner keys None",
+    ),
     "unknown item": (lambda items: items.append({"PK": "JUNK#1", "SK": "X"}), "unknown item 'JUNK#1'"),
 }
 

@@ -32,9 +32,26 @@ def function_dirs() -> list[str]:
 
 
 def stream_function_dirs() -> list[str]:
-    """Directories of the functions invoked by the table's stream (no route, no authz rule, no OpenAPI entry)."""
+    """Directories of the functions invoked by an event source, the table's stream or a queue (no route, no
+    authz rule, no OpenAPI entry)."""
     functions = load().functions()
-    return sorted(Path(functions[name]["CodeUri"]).name for name, _ in load().stream_functions())
+    return sorted(Path(functions[name]["CodeUri"]).name for name in event_functions(load()))
+
+
+def event_functions(tpl: Template) -> set[str]:
+    """Functions with no HttpApi route: consumers of the table's stream or of an SQS queue."""
+    return set(tpl.functions()) - {route.function for route in tpl.routes()}
+
+
+def queue_functions(tpl: Template) -> dict[str, str]:
+    """Function -> the logical id of the SQS queue it consumes."""
+    found = {}
+    for name, props in tpl.functions().items():
+        for event in (props.get("Events") or {}).values():
+            if event.get("Type") == "SQS":
+                target = event["Properties"]["Queue"]["Fn::GetAtt"]
+                found[name] = target[0] if isinstance(target, list) else target.split(".")[0]
+    return found
 
 
 def resources_of_type(tpl: Template, kind: str) -> dict[str, dict[str, Any]]:

@@ -19,6 +19,8 @@ from tests.template.helpers import (
     is_static,
     load,
     policy_refs,
+    policy_statements,
+    queue_functions,
     resources_of_type,
     table_grants,
 )
@@ -57,6 +59,19 @@ STORIES: dict[str, set[tuple[str, str]]] = {
     # quotas.reserve per source IP and email before the password check, quotas.release after a right
     # one (U), users.id_for_email + users.get (G)
     "POST /api/users/login": on_table(G, U),
+    # quotas.reserve per source IP and email (U); users.id_for_email + users.get (G); resets.add (P)
+    "POST /api/users/password-reset": on_table(G, U, P),
+    # resets.find + users.get (G); users.update: T(Update user, Delete the reset token) (U, D)
+    "POST /api/users/password-reset/confirm": on_table(G, U, D),
+    # verifications.find + users.get (G); users.update: T(Update user, Delete the verification token) (U, D)
+    "POST /api/users/verify-email": on_table(G, U, D),
+    # quotas.reserve per user (U); users.get (G); verifications.add (P)
+    "POST /api/user/verify-email": on_table(U, G, P),
+    # quotas.reserve/release per user (U); users.get (G); deletions.start: T(Put job, Update user, Delete both
+    # markers) (P, U, D); when already deleting, the job (G)
+    "DELETE /api/user": on_table(G, P, U, D),
+    "POST /api/user/export": on_table(P),  # exports.create
+    "GET /api/user/export/{id}": on_table(G),  # exports.get
     "GET /api/user": on_table(G),  # users.get
     # users.get; users.update: T(Update user, Delete old marker, Put new marker)
     "PUT /api/user": on_table(G, U, D, P),
@@ -94,6 +109,8 @@ STORIES: dict[str, set[tuple[str, str]]] = {
     "PUT /api/admin/users/{username}/role": USERNAME | on_table(U),  # users.set_flags
     "POST /api/admin/users/{username}/suspend": USERNAME | on_table(U),
     "DELETE /api/admin/users/{username}/suspend": USERNAME | on_table(U),
+    "DELETE /api/admin/users/{username}": USERNAME | on_table(G, P, U, D),  # users.get; deletions.start as above
+    "GET /api/admin/deletions/{id}": on_table(G),  # deletions.get
 }
 
 
@@ -123,7 +140,20 @@ def required() -> dict[str, set[tuple[str, str]]]:
     # store.feed on stream records: followers / authored ids (Query ByOwner), existing entries (B), the follow
     # edge (G), T(Put or Delete entries, Update feedCount)
     needed["FeedFanoutFunction"] = queries(BY_OWNER) | on_table(B, G, P, D, U)
+    needed["EmailSenderFunction"] = set()  # conduit.mail.send: SES only, no table access
+    # services.accounts.run_batch: the job (G, U; finish T(Update job, Delete user)); its phases read their
+    # partitions (Q table: FOLLOWS#, FEED#; Q ByOwner: AUTHOR#, COMMENTER#, FAVBY#, FOLLOWERS#) and remove
+    # through the store: articles.delete (G, U, D, Q), comments.delete (D, G), favorites.unfavorite and
+    # follows.unfollow (D, U); in fan-out mode store.feed (Q ByOwner, B, D, U)
+    needed["AccountPurgeFunction"] = on_table(G, B, U, D) | queries(TABLE, BY_OWNER)
+    # services.exports.build: the job (G, U); the user (G); ByOwner AUTHOR#, COMMENTER#, FAVBY#, FOLLOWERS#
+    # and Q USER#<uid> FOLLOWS#; the items they name (B)
+    needed["ExportBuilderFunction"] = on_table(G, B, U) | queries(TABLE, BY_OWNER)
     return needed
+
+
+# Routes that neither issue nor verify tokens (the reset request only queues an email).
+NO_TOKENS = {"GET /api/tags", "POST /api/users/password-reset", "POST /api/users/verify-email"}
 
 
 def test_globals_set_runtime_architecture_tracing_and_layer():
@@ -209,9 +239,78 @@ def test_only_functions_that_handle_tokens_may_read_the_jwt_secret():
     tpl = load()
     for route in tpl.routes():
         refs = policy_refs(tpl, route.function)
-        if route.route_key == "GET /api/tags" or is_static(route):
+        if route.route_key in NO_TOKENS or is_static(route):
             assert JWT not in refs, f"{route.route_key} neither issues nor verifies tokens"
         else:
             assert JWT in refs, f"{route.route_key} issues or verifies tokens"
     for name, _ in tpl.stream_functions():
         assert JWT not in policy_refs(tpl, name), f"{name} handles no tokens"
+
+
+def _statements_on(tpl, function: str, service: str) -> list[dict]:
+    found = []
+    for statement in policy_statements(tpl, function):
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        if any(action.startswith(f"{service}:") for action in actions):
+            found.append(statement)
+    return found
+
+
+# Functions whose code queues emails (conduit.mail.enqueue): reset links, verification links at registration,
+# on email changes and on request, and GraphQL's register/updateUser.
+EMAIL_QUEUERS = {
+    "PasswordResetFunction",
+    "UsersRegisterFunction",
+    "UserUpdateFunction",
+    "VerifyEmailResendFunction",
+    "GraphqlFunction",
+}
+# Functions that queue account deletion batches (services.accounts): the starts, and each batch its next.
+DELETION_QUEUERS = {"UserDeleteFunction", "AdminUserDeleteFunction", "AccountPurgeFunction", "GraphqlFunction"}
+
+
+def test_only_the_functions_that_queue_emails_may_and_only_the_sender_may_send_them():
+    """Least privilege beyond the table: one queue, one action; SES only from the sender identity's templates."""
+    tpl = load()
+    for name in tpl.functions():
+        sqs = _statements_on(tpl, name, "sqs")
+        ses = _statements_on(tpl, name, "ses")
+        wanted = [("sqs:SendMessage", {"Fn::GetAtt": "EmailQueue.Arn"})] if name in EMAIL_QUEUERS else []
+        if name in DELETION_QUEUERS:
+            wanted.append(("sqs:SendMessage", {"Fn::GetAtt": "AccountDeletionQueue.Arn"}))
+        if name == "UserExportStartFunction":
+            wanted.append(("sqs:SendMessage", {"Fn::GetAtt": "ExportQueue.Arn"}))
+        assert [(s["Action"], s["Resource"]) for s in sqs] == wanted, name
+        if name == "EmailSenderFunction":
+            (statement,) = ses
+            assert statement["Action"] == "ses:SendTemplatedEmail"
+            assert [r["Fn::Sub"].rsplit(":", 1)[1] for r in statement["Resource"]] == [
+                "identity/${SenderEmail}",
+                "template/${PasswordResetEmailTemplate}",
+                "template/${VerifyEmailTemplate}",
+            ]
+        else:
+            assert not ses, name
+    assert set(queue_functions(tpl)) == {"EmailSenderFunction", "AccountPurgeFunction", "ExportBuilderFunction"}
+
+
+def test_exports_are_private_encrypted_expiring_and_reached_only_by_their_functions():
+    tpl = load()
+    (bucket,) = resources_of_type(tpl, "AWS::S3::Bucket").values()
+    props = bucket["Properties"]
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert set(props["PublicAccessBlockConfiguration"].values()) == {True}
+    assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    (rule,) = props["LifecycleConfiguration"]["Rules"]
+    assert rule["Status"] == "Enabled" and 0 < rule["ExpirationInDays"] <= 30
+    (policy,) = resources_of_type(tpl, "AWS::S3::BucketPolicy").values()
+    (tls,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    objects = {"Fn::Sub": "${ExportBucket.Arn}/exports/*"}
+    for name in tpl.functions():
+        s3 = [(s["Action"], s["Resource"]) for s in _statements_on(tpl, name, "s3")]
+        wanted = {
+            "ExportBuilderFunction": [("s3:PutObject", objects)],
+            "UserExportGetFunction": [("s3:GetObject", objects)],  # the pre-signed URLs it signs
+        }.get(name, [])
+        assert s3 == wanted, name

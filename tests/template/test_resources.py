@@ -15,6 +15,7 @@ from tests.template.helpers import (
     TABLE,
     load,
     policy_statements,
+    queue_functions,
     resources_of_type,
     table_grants,
     table_resource,
@@ -106,6 +107,7 @@ def test_http_api_cors_allows_the_clients_headers_and_methods():
 def test_every_route_is_on_the_templates_http_api():
     tpl = load()
     streams = {name for name, _ in tpl.stream_functions()}
+    queues = queue_functions(tpl)
     for name, props in tpl.functions().items():
         for event in props["Events"].values():
             if name in streams:  # the feed consumer: the table's stream, filtered, partial-batch retries
@@ -115,6 +117,13 @@ def test_every_route_is_on_the_templates_http_api():
                 assert stream["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
                 assert stream["BisectBatchOnFunctionError"] is True and 0 < stream["MaximumRetryAttempts"] <= 10
                 assert stream["FilterCriteria"]["Filters"], name
+                continue
+            if name in queues:  # queue consumers: partial-batch retries, the queue's redrive to a DLQ
+                assert event["Type"] == "SQS", name
+                assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
+                queue = tpl.resources[queues[name]]["Properties"]
+                assert queue["RedrivePolicy"]["maxReceiveCount"] <= 10, name
+                assert queue["SqsManagedSseEnabled"] is True, name
                 continue
             assert event["Type"] == "HttpApi", name
             assert event["Properties"]["ApiId"] == {"Ref": "HttpApi"}, name
@@ -157,3 +166,23 @@ def test_cfn_lint_does_report_errors_of_a_broken_template(tmp_path):
     broken.write_text((ROOT / "template.yaml").read_text(encoding="utf-8").replace("python3.13", "python2.7", 1))
     errors = _errors(lint_file(broken))
     assert errors and any("python2.7" in error for error in errors), errors
+
+
+def test_every_queue_has_a_dead_letter_queue_whose_depth_alarms():
+    tpl = load()
+    queues = resources_of_type(tpl, "AWS::SQS::Queue")
+    dead_letter = {
+        props["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"].split(".")[0]
+        for props in queues.values()
+        if "RedrivePolicy" in props["Properties"]
+    }
+    assert dead_letter and dead_letter <= set(queues)
+    alarmed = {
+        dimension["Value"]["Fn::GetAtt"].split(".")[0]
+        for alarm in resources_of_type(tpl, "AWS::CloudWatch::Alarm").values()
+        if alarm["Properties"].get("Namespace") == "AWS/SQS"
+        for dimension in alarm["Properties"]["Dimensions"]
+    }
+    assert dead_letter <= alarmed
+    for name, props in queues.items():
+        assert props["Properties"]["SqsManagedSseEnabled"] is True, name

@@ -40,8 +40,15 @@ class Rule:
 RULES: dict[str, Rule] = {
     "POST /api/users":                              Rule("none", write=True, idempotent=True),
     "POST /api/users/login":                        Rule("none"),
+    "POST /api/users/password-reset":               Rule("none", write=True),      # always 202
+    "POST /api/users/password-reset/confirm":       Rule("none", write=True),
+    "POST /api/users/verify-email":                 Rule("none", write=True),
+    "POST /api/user/verify-email":                  Rule("required", write=True),  # a fresh link
     "GET /api/user":                                Rule("required"),
     "PUT /api/user":                                Rule("required", write=True),
+    "DELETE /api/user":                             Rule("required", write=True),  # current password too
+    "POST /api/user/export":                        Rule("required", write=True),
+    "GET /api/user/export/{id}":                    Rule("required"),
     "GET /api/profiles/{username}":                 Rule("optional"),
     "POST /api/profiles/{username}/follow":         Rule("required", write=True),
     "DELETE /api/profiles/{username}/follow":       Rule("required", write=True),
@@ -61,6 +68,8 @@ RULES: dict[str, Rule] = {
     "PUT /api/admin/users/{username}/role":         Rule("required", roles=ADMINS, write=True),
     "POST /api/admin/users/{username}/suspend":     Rule("required", roles=ADMINS, write=True),
     "DELETE /api/admin/users/{username}/suspend":   Rule("required", roles=ADMINS, write=True),
+    "DELETE /api/admin/users/{username}":           Rule("required", roles=ADMINS, write=True),
+    "GET /api/admin/deletions/{id}":                Rule("required", roles=ADMINS),
 }
 # fmt: on
 

@@ -36,6 +36,24 @@ class Settings:
     password_change_grace_seconds: int
     idempotency_ttl_seconds: int
     tags_cache_seconds: int
+    # account lifecycle (issue 16): emails are queued (EMAIL_QUEUE_URL) and sent by functions/email_sender
+    email_queue_url: str
+    app_url: str
+    sender_email: str
+    password_reset_template: str
+    verify_email_template: str
+    require_verified_email: bool
+    email_verification_ttl_seconds: int
+    account_deletion_queue_url: str
+    deletion_settle_seconds: int
+    deletion_batch_seconds: int
+    deletion_batch_size: int
+    export_queue_url: str
+    export_bucket: str
+    export_url_seconds: int
+    password_reset_ttl_seconds: int
+    password_resets_per_email_per_hour: int
+    password_resets_per_ip_per_hour: int
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -65,6 +83,27 @@ class Settings:
             password_change_grace_seconds=_int("PASSWORD_CHANGE_GRACE_SECONDS", 60),
             idempotency_ttl_seconds=_int("IDEMPOTENCY_TTL_SECONDS", 3600),
             tags_cache_seconds=_int("TAGS_CACHE_SECONDS", 10),
+            email_queue_url=env.get("EMAIL_QUEUE_URL", ""),
+            # the frontend whose page takes a reset token: APP_URL + "/reset-password?token=..."
+            app_url=(env.get("APP_URL", "").strip() or "http://localhost:4100").rstrip("/"),
+            sender_email=env.get("SENDER_EMAIL", ""),
+            password_reset_template=env.get("PASSWORD_RESET_TEMPLATE", ""),
+            verify_email_template=env.get("VERIFY_EMAIL_TEMPLATE", ""),
+            # per stage (template parameter RequireVerifiedEmail): publishing needs a verified email
+            require_verified_email=env.get("REQUIRE_VERIFIED_EMAIL", "").strip().lower() == "true",
+            email_verification_ttl_seconds=_int("EMAIL_VERIFICATION_TTL_SECONDS", 7 * 24 * 3600),
+            account_deletion_queue_url=env.get("ACCOUNT_DELETION_QUEUE_URL", ""),
+            # the account's last writes land within this after its deletion began (tokens refused within
+            # AUTH_CACHE_SECONDS, requests end within their Lambda timeout): the user item goes after it
+            deletion_settle_seconds=_int("DELETION_SETTLE_SECONDS", 60),
+            deletion_batch_seconds=_int("DELETION_BATCH_SECONDS", 20),  # of the purge function's 60 s
+            deletion_batch_size=_int("DELETION_BATCH_SIZE", 25),
+            export_queue_url=env.get("EXPORT_QUEUE_URL", ""),
+            export_bucket=env.get("EXPORT_BUCKET", ""),
+            export_url_seconds=_int("EXPORT_URL_SECONDS", 900),  # how long a download link works
+            password_reset_ttl_seconds=_int("PASSWORD_RESET_TTL_SECONDS", 30 * 60),
+            password_resets_per_email_per_hour=_int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3),
+            password_resets_per_ip_per_hour=_int("PASSWORD_RESETS_PER_IP_PER_HOUR", 30),
         )
 
 

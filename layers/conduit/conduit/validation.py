@@ -156,6 +156,39 @@ class RoleChange(_Model):
     role: Role
 
 
+class ResetRequest(_Model):
+    email: Email
+
+
+class ResetConfirmation(_Model):
+    token: Annotated[str, Field(max_length=128), Blank, NotBlank]
+    password: Password
+
+
+class EmailToken(_Model):
+    token: Annotated[str, Field(max_length=128), Blank, NotBlank]
+
+
+class VerifyEmailBody(_Model):
+    user: EmailToken
+
+
+class CurrentPassword(_Model):
+    password: LoginPassword
+
+
+class DeleteAccountBody(_Model):
+    user: CurrentPassword
+
+
+class PasswordResetBody(_Model):
+    user: ResetRequest
+
+
+class PasswordResetConfirmBody(_Model):
+    user: ResetConfirmation
+
+
 class RegisterBody(_Model):
     user: NewUser
 

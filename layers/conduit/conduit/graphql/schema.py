@@ -77,10 +77,12 @@ class User:
     username: str
     bio: str | None
     image: str | None
+    email_verified: bool = strawberry.field(description="Whether the emailed verification link was followed.")
 
     @classmethod
     def of(cls, view: Any) -> User:
-        return cls(**{field: view[field] for field in ("email", "token", "username", "bio", "image")})
+        fields = {field: view[field] for field in ("email", "token", "username", "bio", "image")}
+        return cls(**fields, email_verified=bool(view.get("emailVerified")))
 
 
 @strawberry.type
@@ -497,6 +499,45 @@ class Mutation:
 
         caller = _context(info).authorize("DELETE /api/admin/users/{username}/suspend")
         return UserAccount.of(admin_service.set_suspended(username, False, caller.require_viewer())["user"])
+
+    # --- account lifecycle (issue 16): the same services and rules as their REST routes -------------
+
+    @strawberry.mutation(description="POST /api/users/password-reset: true whether or not the email is registered")
+    def request_password_reset(self, info: Info, email: str) -> bool | None:
+        from conduit.services import password_reset
+        from conduit.validation import ResetRequest
+
+        context = _context(info)
+        context.authorize("POST /api/users/password-reset")
+        password_reset.request(parse(ResetRequest, {"email": email}).email, context.source_ip)
+        return True
+
+    @strawberry.mutation(description="POST /api/users/password-reset/confirm: the user, with a fresh token")
+    def reset_password(self, info: Info, token: str, password: str) -> User | None:
+        from conduit.services import password_reset
+        from conduit.validation import ResetConfirmation
+
+        _context(info).authorize("POST /api/users/password-reset/confirm")
+        confirmation = parse(ResetConfirmation, {"token": token, "password": password})
+        return User.of(password_reset.confirm(confirmation))
+
+    @strawberry.mutation(description="POST /api/users/verify-email: true once the email is verified")
+    def verify_email(self, info: Info, token: str) -> bool | None:
+        from conduit.services import email_verification
+        from conduit.validation import EmailToken
+
+        _context(info).authorize("POST /api/users/verify-email")
+        email_verification.confirm(parse(EmailToken, {"token": token}).token)
+        return True
+
+    @strawberry.mutation(description="DELETE /api/user: the account stops at once; true when its deletion began")
+    def delete_account(self, info: Info, password: str) -> bool | None:
+        from conduit.services import accounts
+        from conduit.validation import CurrentPassword
+
+        caller = _context(info).authorize("DELETE /api/user")
+        accounts.request_deletion(caller.require_viewer(), parse(CurrentPassword, {"password": password}).password)
+        return True
 
 
 class ConduitSchema(strawberry.Schema):

@@ -41,6 +41,12 @@ def changed(user: dict[str, Any], token: str, now: float | None = None) -> dict[
     }
 
 
+def reset(user: dict[str, Any]) -> dict[str, Any]:
+    """The attributes a password reset (by emailed token, no bearer token) sets on `user`: the version
+    moves on and no earlier token keeps a grace period (None removes the attribute)."""
+    return {VERSION: version(user) + 1, CHANGED_BY: None, CHANGED_AT: None}
+
+
 def is_current(
     user: dict[str, Any], token_version: int, token: str, grace_seconds: int, now: float | None = None
 ) -> bool:

@@ -28,6 +28,10 @@ def register(new: NewUser) -> UserView:
     password changed since, the guard refuses it, so a re-sent registration never outlives that change."""
     user = users.create(new.username, new.email, hash_password(new.password))
     observability.count("UserRegistered")
+    if not user.get("emailVerified"):  # not on a re-sent registration whose user verified since
+        from conduit.services import email_verification
+
+        email_verification.send_best_effort(user)
     return user_view(user, issue_token(user["id"], user.get("role") or "user", REGISTERED_VERSION))
 
 
@@ -89,6 +93,9 @@ def update(uid: str, token: str, changes: UserChanges) -> UserView:
     requested: dict[str, Any] = changes.model_dump(exclude_unset=True)
     user = current(uid, consistent=True)  # the conditions of the write compare with this read
     password_changed = "password" in requested
+    email_changed = requested.get("email") not in (None, user["email"])
+    if email_changed:
+        requested["emailVerified"] = False  # the new address is not verified yet
     if password_changed:
         requested["passwordHash"] = hash_password(requested.pop("password"))
         requested.update(credentials.changed(user, token))
@@ -97,6 +104,10 @@ def update(uid: str, token: str, changes: UserChanges) -> UserView:
             user = users.update(user, requested)
         except ops.TransactionCancelled:
             raise ServiceUnavailable() from None  # changed concurrently; nothing was written
+    if email_changed:
+        from conduit.services import email_verification
+
+        email_verification.send_best_effort(user)
     if password_changed:
         guard.forget(uid)  # this container's cached auth state has the old version
         token = _token_for(user)

@@ -46,6 +46,7 @@ class UserView(TypedDict):
     username: str
     bio: str | None
     image: str | None
+    emailVerified: bool  # beyond the RealWorld spec (clients ignore it): the email's link was followed
 
 
 class ArticleSummaryView(TypedDict):
@@ -77,6 +78,43 @@ class CommentView(TypedDict):
 
 
 # The response bodies (RealWorld's envelopes).
+class Accepted(TypedDict):
+    """A request taken for asynchronous work (202), e.g. a password reset email."""
+
+    message: str
+
+
+class DeletionView(TypedDict):
+    """An account deletion: the account stopped at once; `state` running until the job removed
+    everything it owned (`phase` shows where it is, `removed` how much of each kind), then done."""
+
+    id: str
+    username: str
+    state: str
+    phase: str
+    removed: dict[str, int]
+    requestedAt: Timestamp
+    updatedAt: Timestamp
+
+
+class SingleDeletion(TypedDict):
+    deletion: DeletionView
+
+
+class ExportView(TypedDict):
+    """A data export: `pending` until the document is written, then `ready` with `url`, a pre-signed
+    link to the JSON document that works for EXPORT_URL_SECONDS (asking again gives a fresh one)."""
+
+    id: str
+    state: str
+    requestedAt: Timestamp
+    url: str | None
+
+
+class SingleExport(TypedDict):
+    export: ExportView
+
+
 class SingleUser(TypedDict):
     user: UserView
 
@@ -140,6 +178,7 @@ def user_view(user: Item, token: str) -> UserView:
         "username": user["username"],
         "bio": user.get("bio"),
         "image": user.get("image"),
+        "emailVerified": bool(user.get("emailVerified")),
     }
 
 

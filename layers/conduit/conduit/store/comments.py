@@ -27,7 +27,16 @@ def add(aid: str, author: str, body: str) -> Item:
     }
     actions = [  # the check and the put commit together: no comment outlives a concurrent article delete
         tx.check(keys.article(aid), ARTICLE_OPEN),
-        tx.put_new({**keys.comment(aid, comment["id"]), "type": "comment", **comment}),
+        tx.put_new(
+            {
+                **keys.comment(aid, comment["id"]),
+                "type": "comment",
+                **comment,
+                # the author's comments, for the deletion of their account (services.accounts)
+                "GSI1PK": keys.commented_partition(author),
+                "GSI1SK": keys.comment_owner_sort(aid, comment["id"]),
+            }
+        ),
     ]
     receipt = receipts.add(actions, keys.comment(aid, comment["id"]))
     try:

@@ -8,7 +8,7 @@
 | follow edge         | USER#<follower>    | FOLLOWS#<followee>  | ByOwner: FOLLOWERS#<followee> / <follower>   |
 | article             | ARTICLE#<aid>      | ARTICLE             | ByOwner: AUTHOR#<uid>/<aid>; ByKind: ARTICLES/<aid> |
 | slug marker         | SLUG#<slug>        | SLUG                |                                              |
-| comment             | ARTICLE#<aid>      | COMMENT#<id:012>    |                                              |
+| comment             | ARTICLE#<aid>      | COMMENT#<id:012>    | ByOwner: COMMENTER#<uid> / <aid>#<id:012>    |
 | favorite edge       | ARTICLE#<aid>      | FAVBY#<uid>         | ByOwner: FAVBY#<uid> / <aid>                 |
 | feed entry          | FEED#<follower>    | <aid>               | (FEED_MODE=fan-out; written by store/feed.py)|
 | tag of an article   | TAG#<tag>          | ARTICLE#<aid>       |                                              |
@@ -19,6 +19,10 @@
 | rate-limit counter  | QUOTA#<kind>#<who> | <window start>      | (expires by TTL on expiresAt)                |
 | idempotency record  | IDEMPOTENCY#<route>| <key hash>          | (Powertools idempotency; TTL on expiresAt)   |
 | create receipt      | RECEIPT#<hash>     | RECEIPT             | (store/receipts.py; TTL on expiresAt)        |
+| password reset      | RESET#<token hash> | RESET               | (store/resets.py; TTL on expiresAt)          |
+| email verification  | VERIFY#<token hash>| VERIFY              | (store/verifications.py; TTL on expiresAt)   |
+| account deletion job| DELETION#<uid>     | JOB                 | (store/deletions.py; TTL once done)          |
+| data export         | EXPORT#<uid>       | <export id>         | (store/exports.py; TTL on expiresAt)         |
 
 Ids are time-ordered (see ids.py), so sorting on an id is sorting on creation time.
 
@@ -130,6 +134,23 @@ def favorited_partition(uid: str) -> str:
     return f"FAVBY#{uid}"
 
 
+def commented_partition(uid: str) -> str:
+    """ByOwner partition of the comments a user wrote (found when their account is deleted)."""
+    return f"COMMENTER#{uid}"
+
+
+def comment_owner_sort(aid: str, comment_id: int) -> str:
+    return f"{aid}#{comment_id:012d}"
+
+
+def deletion_job(uid: str) -> Key:
+    return {"PK": f"DELETION#{uid}", "SK": "JOB"}
+
+
+def export_job(uid: str, export_id: str) -> Key:
+    return {"PK": f"EXPORT#{uid}", "SK": export_id}
+
+
 def followers_partition(uid: str) -> str:
     return f"FOLLOWERS#{uid}"
 
@@ -142,6 +163,16 @@ def receipt(scope_hash: str) -> Key:
     """The receipt of a create under an Idempotency-Key; `scope_hash`: SHA-256 hex of route, caller
     and key (a key alone may be 255 characters): the partition key is 72 bytes whatever they are."""
     return {"PK": f"RECEIPT#{scope_hash}", "SK": "RECEIPT"}
+
+
+def password_reset(token_hash: str) -> Key:
+    """A pending password reset; `token_hash`: SHA-256 hex of the emailed token (never the token)."""
+    return {"PK": f"RESET#{token_hash}", "SK": "RESET"}
+
+
+def email_verification(token_hash: str) -> Key:
+    """A pending email verification; `token_hash`: SHA-256 hex of the emailed token (never the token)."""
+    return {"PK": f"VERIFY#{token_hash}", "SK": "VERIFY"}
 
 
 def suffix(value: str) -> str:

@@ -59,8 +59,9 @@ def id_for_username(username: str) -> str | None:
     return marker["userId"] if marker else None
 
 
-def update(current: Item, changes: dict[str, Any]) -> Item:
+def update(current: Item, changes: dict[str, Any], also: list[dict[str, Any]] | None = None) -> Item:
     """Apply changes to a user; username/email moves swap their markers in the same transaction.
+    `also`: more actions of the same transaction (a password reset consumes its token with it).
 
     The user update is conditional on the username and email read before, so a concurrent change
     cannot leave a marker pointing at the wrong user; and, when it sets a new credentials version,
@@ -95,6 +96,7 @@ def update(current: Item, changes: dict[str, Any]) -> Item:
             email_index = len(actions) - 1
         else:
             username_index = len(actions) - 1
+    actions.extend(also or ())
     try:
         ops.transact(actions)
     except ops.TransactionCancelled as cancelled:

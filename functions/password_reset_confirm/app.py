@@ -1,0 +1,10 @@
+"""POST /api/users/password-reset/confirm — set a new password with an emailed reset token; answers like login."""
+
+from conduit.http import Request, endpoint
+from conduit.services import password_reset
+from conduit.validation import PasswordResetConfirmBody
+
+
+@endpoint("POST /api/users/password-reset/confirm")
+def handler(request: Request) -> dict:
+    return {"user": password_reset.confirm(request.body(PasswordResetConfirmBody).user)}

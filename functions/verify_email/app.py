@@ -1,0 +1,13 @@
+"""POST /api/users/verify-email — follow the emailed link's token: the user's email is verified."""
+
+from conduit.http import Request, endpoint
+from conduit.services import email_verification
+from conduit.validation import VerifyEmailBody
+
+VERIFIED = "Email verified"
+
+
+@endpoint("POST /api/users/verify-email")
+def handler(request: Request) -> dict:
+    email_verification.confirm(request.body(VerifyEmailBody).user.token)
+    return {"message": VERIFIED}
