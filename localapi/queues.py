@@ -27,6 +27,7 @@ from typing import Any
 
 from localapi import database
 from localapi.cfn import REGION, Stack
+from localapi.polling import Poller
 from localapi.template import Template
 
 log = logging.getLogger("localapi")
@@ -166,7 +167,9 @@ class LocalAws:
         return found
 
 
-class QueuePoller:
+class QueuePoller(Poller):
+    thread_name = "queue-poller"
+
     def __init__(
         self,
         sqs: Any,
@@ -177,10 +180,9 @@ class QueuePoller:
         on_delivered: Callable[[], None] | None = None,
     ) -> None:
         self.sqs, self.queue_url, self.deliver = sqs, queue_url, deliver
-        self.batch_size, self.interval, self.on_delivered = min(batch_size, 10), interval, on_delivered
+        super().__init__(interval)
+        self.batch_size, self.on_delivered = min(batch_size, 10), on_delivered
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def drain(self) -> int:
         """Deliver until the queue has nothing visible; returns how many records were delivered."""
@@ -216,21 +218,6 @@ class QueuePoller:
         if self.on_delivered:
             self.on_delivered()
         return len(messages) - len(failed)
-
-    def start(self) -> QueuePoller:
-        def loop() -> None:
-            while not self._stop.wait(self.interval):
-                with contextlib.suppress(Exception):  # the local server keeps serving; the next poll retries
-                    self.drain()
-
-        self._thread = threading.Thread(target=loop, name="queue-poller", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=5)
 
 
 def _as_lambda_record(message: dict[str, Any], queue_url: str) -> dict[str, Any]:

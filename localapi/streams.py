@@ -7,22 +7,24 @@ source mapping would: in order, in batches, retried from the first failed record
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
 
+from localapi.polling import Poller
+
 Deliver = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-class StreamPoller:
+class StreamPoller(Poller):
+    thread_name = "stream-poller"
+
     def __init__(self, endpoint: str, table: str, deliver: Deliver, batch_size: int = 100, interval: float = 0.5):
         self.endpoint, self.table, self.deliver = endpoint, table, deliver
-        self.batch_size, self.interval = batch_size, interval
+        super().__init__(interval)
+        self.batch_size = batch_size
         self._positions: dict[str, str] = {}  # shard id -> last delivered sequence number
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._client: Any = None
 
     def _streams(self) -> Any:
@@ -78,21 +80,6 @@ class StreamPoller:
             if attempt == 2:
                 self._positions[shard_id] = records[0]["dynamodb"]["SequenceNumber"]  # give up on it
         return 0
-
-    def start(self) -> StreamPoller:
-        def loop() -> None:
-            while not self._stop.wait(self.interval):
-                with contextlib.suppress(Exception):  # the local server keeps serving; the next poll retries
-                    self.drain()
-
-        self._thread = threading.Thread(target=loop, name="stream-poller", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=5)
 
 
 def _as_lambda_record(record: dict[str, Any]) -> dict[str, Any]:

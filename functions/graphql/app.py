@@ -5,11 +5,7 @@ request needs (conduit.lifecycle): the first request does not pay for them on to
 (docs/performance.md#first-response).
 """
 
-from conduit import lifecycle
 from conduit.graphql import asgi
 
-lifecycle.initialise()
-if lifecycle.in_lambda():
-    asgi.prepare()  # the schema and the adapter, once per container
-
+asgi.initialise()
 handler = asgi.handler

@@ -30,7 +30,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.http.parse_content_type import parse_content_type
 
-from conduit import idempotency, observability
+from conduit import idempotency, lifecycle, observability
 from conduit.graphql import limits, page
 from conduit.graphql.config import GraphqlConfig
 from conduit.graphql.context import Context, current
@@ -147,6 +147,14 @@ def adapter(config: GraphqlConfig) -> Mangum:
 def prepare() -> None:
     """Build the schema and the adapter now: called at import, during Lambda's init phase."""
     adapter(GraphqlConfig.from_env())
+
+
+def initialise() -> None:
+    """A GraphQL function's INIT: what every request needs (conduit.lifecycle), then, in Lambda, the
+    schema and the adapter, once per container."""
+    lifecycle.initialise()
+    if lifecycle.in_lambda():
+        prepare()
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
