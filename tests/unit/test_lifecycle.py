@@ -31,18 +31,24 @@ print("BUILT", *built)
 """
 
 
-def _import_in_a_child(function: str, **env: str) -> str:
+def _run_in_a_child(script: str, function: str, **env: str) -> str:
+    """`script`'s output in a fresh interpreter with sys.argv = [function dir, layer dir]."""
     variables = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_LAMBDA", "JWT_"))}
     variables.update(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x", AWS_REGION="us-east-1", **env)
     done = subprocess.run(
-        [sys.executable, "-P", "-c", CHECK_INIT, str(ROOT / "functions" / function), str(LAYER)],
+        [sys.executable, "-P", "-c", script, str(ROOT / "functions" / function), str(LAYER)],
         env=variables,
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
-    return [line for line in done.stdout.splitlines() if line.startswith("BUILT")][-1]
+    return done.stdout
+
+
+def _import_in_a_child(function: str, **env: str) -> str:
+    output = _run_in_a_child(CHECK_INIT, function, **env)
+    return [line for line in output.splitlines() if line.startswith("BUILT")][-1]
 
 
 def test_in_lambda_the_import_builds_the_client_the_keyset_reader_and_pyjwt():
@@ -108,14 +114,4 @@ def test_the_graphql_functions_build_their_schema_in_init(function):
         "import sys\nsys.path[:0] = [sys.argv[1], sys.argv[2]]\nimport app\n"
         "from conduit.graphql import asgi\nprint('ADAPTERS', asgi.adapter.cache_info().currsize)\n"
     )
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_LAMBDA")}
-    env.update(AWS_LAMBDA_FUNCTION_NAME="f", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x", AWS_REGION="us-east-1")
-    done = subprocess.run(
-        [sys.executable, "-P", "-c", script, str(ROOT / "functions" / function), str(LAYER)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert "ADAPTERS 1" in done.stdout
+    assert "ADAPTERS 1" in _run_in_a_child(script, function, AWS_LAMBDA_FUNCTION_NAME="f")
