@@ -205,7 +205,7 @@ def test_writes_racing_the_deletion_leave_nothing_behind(api, runtime, admin, as
 SCALE = int(os.environ.get("DELETION_SCALE", "20"))
 
 
-def test_a_large_account_2000_articles_5000_comments_10000_favorites_divided_by_scale(api, runtime, admin, assert_consistent):
+def test_a_large_account_at_scale(api, runtime, admin, assert_consistent):
     """Seeded through the store's own functions (every counter as the API would set it), in this process:
     2,000 articles by the victim; 2,500 comments by the victim under others' articles and 2,500 by others
     under the victim's; 8,000 favorites of the victim's articles by others, 500 by the victim, 1,500 more
