@@ -130,6 +130,7 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
     try:
         routes = {name: (route.method, route.path) for name, route in harness.routes.items()}
         routes.update({name: ("STREAM", f"{table} stream") for name, table in template.stream_functions()})
+        routes.update({name: ("QUEUE", f"{queue} messages") for name, queue in template.queue_functions()})
         scenarios = for_template(routes)
         from conduit.security.passwords import hash_password
 
