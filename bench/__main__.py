@@ -73,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-cold", action="store_true", help="leave out the first-response and cold-import measurements"
     )
+    parser.add_argument(
+        "--cold-from",
+        type=Path,
+        metavar="RESULTS",
+        help="with --skip-cold: take first_response and cold_import from an earlier results file (costs use them)",
+    )
     parser.add_argument("--render", type=Path, metavar="RESULTS", help="print the tables of a results file and exit")
     parser.add_argument(
         "--seed-via",
@@ -88,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.rtt_ms is not None:
         config.rtt_ms = args.rtt_ms
     started = time.perf_counter()
-    results = run(config, skip_cold=args.skip_cold, seed_via=args.seed_via)
+    cold = json.loads(args.cold_from.read_text(encoding="utf-8")) if args.cold_from and args.skip_cold else None
+    results = run(config, skip_cold=args.skip_cold, seed_via=args.seed_via, cold=cold)
     results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
     results["meta"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
     report.write(args.out, results)
@@ -97,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> dict[str, Any]:
+def run(
+    config: Config, skip_cold: bool = False, seed_via: str = "backend", cold: dict[str, Any] | None = None
+) -> dict[str, Any]:
     from localapi import template as template_module
 
     template = template_module.load()
@@ -105,6 +114,15 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
     phases: dict[str, float] = {}
     results: dict[str, Any] = {"meta": _meta(config, memory, seed_via)}
 
+    if cold is not None:  # measured by an earlier run (--cold-from)
+        for section in ("first_response", "cold_import"):
+            if section in cold:
+                results[section] = cold[section]
+        results["meta"]["cold_from"] = {
+            "started": cold["meta"]["started"],
+            "command": cold["meta"]["command"],
+            "note": "first_response and cold_import come from this earlier run",
+        }
     if not skip_cold:
         _progress(f"first response: {config.cold_runs} interleaved runs (ours, typical design, hello world)")
         results["first_response"] = coldstart.measure(
@@ -130,6 +148,7 @@ def run(config: Config, skip_cold: bool = False, seed_via: str = "backend") -> d
     try:
         routes = {name: (route.method, route.path) for name, route in harness.routes.items()}
         routes.update({name: ("STREAM", f"{table} stream") for name, table in template.stream_functions()})
+        routes.update({name: ("QUEUE", f"{queue} messages") for name, queue in template.queue_functions()})
         scenarios = for_template(routes)
         from conduit.security.passwords import hash_password
 

@@ -1,12 +1,18 @@
-"""The handlers of template.yaml, in this process, on an in-process moto DynamoDB (mock_aws).
+"""The handlers of template.yaml, in this process, on an in-process moto (mock_aws): DynamoDB, SQS, SES, S3.
 
 The environment is the template's (Globals and every function's variables, parameters at their
 defaults) with these changes: the JWT secret comes from the environment (SSM is not exercised);
 argon2 runs at the Settings defaults (ARGON2_* are removed); every *_CACHE_SECONDS setting of
 conduit/settings.py is 0 (the caller's role, the tag list): every request pays for its reads - a
 cache miss, deterministic, and what a container pays for a user or list it has not seen for a few
-seconds; every *_PER_MINUTE quota is out of reach (their counters are still written and read - the
-bench only must not hit 429).
+seconds; every *_PER_MINUTE and *_PER_HOUR quota is out of reach (their counters are still written
+and read - the bench only must not hit 429).
+
+The same mock_aws holds what the template declares for the asynchronous pieces (issue 16): every
+AWS::SQS::Queue, the SES templates and verified sender, the export bucket - created by localapi's
+LocalAws on boto3's default endpoints - and the functions' environment gets their local names (queue
+URLs, template and bucket names). A scenario reads a queued message with `take_messages` and hands it
+to the queue's consumer as `sqs_event` builds it.
 
 Tables are created from the template's table Properties (keys and indexes; the stream and TTL are
 left out: moto would keep a record of every write in memory, and neither changes request costs).
@@ -26,8 +32,10 @@ from typing import Any
 from bench import motofast
 from bench.instrument import Recorder
 from localapi import template as template_module
+from localapi.cfn import Stack
 from localapi.events import build_event
 from localapi.inline import InlineRuntime
+from localapi.queues import LocalAws, lambda_record
 
 CREATE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes")
 ENVIRONMENT = {
@@ -44,6 +52,14 @@ REMOVED = ("DYNAMODB_ENDPOINT", "JWT_SECRET_PARAMETER", "ARGON2_TIME_COST", "ARG
 class Harness:
     def __init__(self) -> None:
         self.template = template_module.load()
+        from moto import mock_aws
+
+        self._mock = mock_aws()
+        self._mock.start()
+        motofast.install()
+        self.aws = LocalAws(self.template, Stack(self.template.raw, {}))
+        self.aws.endpoint = None  # boto3's own endpoints: the mock answers
+        self.aws.create()  # the template's queues, SES templates and sender, bucket
         os.environ.update(self._template_environment())
         for name in REMOVED:
             os.environ.pop(name, None)
@@ -57,11 +73,6 @@ class Harness:
         for layer in self.template.layer_dirs():
             if str(layer) not in sys.path:
                 sys.path.insert(0, str(layer))
-        from moto import mock_aws
-
-        self._mock = mock_aws()
-        self._mock.start()
-        motofast.install()
         import boto3
         from botocore.config import Config
 
@@ -83,17 +94,18 @@ class Harness:
 
     @property
     def overrides(self) -> dict[str, str]:
-        """Every *_CACHE_SECONDS setting to 0 and every *_PER_MINUTE quota out of reach (from settings.py)."""
+        """Every *_CACHE_SECONDS setting to 0 and every *_PER_MINUTE/_PER_HOUR quota out of reach (settings.py)."""
         from conduit import settings
 
         source = Path(settings.__file__).read_text(encoding="utf-8")
-        names = set(re.findall(r'"([A-Z0-9_]+_(?:CACHE_SECONDS|PER_MINUTE))"', source))
+        names = set(re.findall(r'"([A-Z0-9_]+_(?:CACHE_SECONDS|PER_MINUTE|PER_HOUR))"', source))
         return {name: "0" if name.endswith("_CACHE_SECONDS") else "1000000000" for name in sorted(names)}
 
     def _template_environment(self) -> dict[str, str]:
         """Every function's variables (they share this process), parameters at their defaults."""
         refs = {name: str(spec.get("Default", "")) for name, spec in self.template.raw.get("Parameters", {}).items()}
         refs.update({logical: "bench" for logical in self.template.tables()})
+        refs.update(self.aws.refs)  # queue URLs, bucket and SES template names on the mock
         environment: dict[str, str] = {}
         for function in self.template.functions():
             environment.update(self.template.environment(function, refs))
@@ -187,6 +199,25 @@ class Harness:
                 else:
                     os.environ[name] = value
             get_settings.cache_clear()
+
+    # queues --------------------------------------------------------------------------------------
+
+    def take_messages(self, queue: str) -> list[dict[str, Any]]:
+        """Receive and delete every visible message of a template queue (its logical id)."""
+        sqs, url = self.aws.client("sqs"), self.aws.queue_urls[queue]
+        taken: list[dict[str, Any]] = []
+        while True:
+            batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])
+            messages = batch.get("Messages", [])
+            if not messages:
+                return taken
+            for message in messages:
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            taken += messages
+
+    def sqs_event(self, queue: str, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        """Received messages as Lambda's SQS event source mapping delivers them (localapi/queues.py)."""
+        return {"Records": [lambda_record(message, self.aws.queue_urls[queue]) for message in messages]}
 
     def invoke(self, function: str, event: dict[str, Any]) -> tuple[int, Any]:
         response = self.raw_invoke(function, event)

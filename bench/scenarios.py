@@ -9,10 +9,12 @@ listed next to it.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from bench.harness import Harness
 from bench.seed import BODY, DESCRIPTION, FOLLOWED, Fixture
@@ -341,6 +343,139 @@ def _suspend_requests(ctx: Context) -> tuple[Request, Request]:
     )
 
 
+# account lifecycle (issue 16) --------------------------------------------------------------------
+
+
+def _scratch_user(ctx: Context, prefix: str) -> dict[str, Any]:
+    """A new user registered through the handler: its view (token, username, email)."""
+    name = f"bench_{prefix}_{ctx.next()}"
+    user = {"username": name, "email": f"{name}@bench.example", "password": ctx.fixture.password}
+    return ctx.run(Request("UsersRegisterFunction", body={"user": user}, expect=201))["user"]
+
+
+def _reset_user(ctx: Context) -> dict[str, Any]:
+    """One user per table whose resets are requested (the fixture's users keep their credentials)."""
+    if "reset_user" not in ctx.state:
+        ctx.state["reset_user"] = _scratch_user(ctx, "reset")
+    return ctx.state["reset_user"]
+
+
+def _queued(ctx: Context, queue: str, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """The last message of `queue` whose body matches (every visible message is taken off the queue)."""
+    found = [m for m in ctx.harness.take_messages(queue) if match(json.loads(m["Body"]))]
+    if not found:
+        raise RuntimeError(f"preparation: no such message on {queue}")
+    return found[-1]
+
+
+def _emailed_token(ctx: Context, kind: str, to: str) -> str:
+    message = _queued(ctx, "EmailQueue", lambda body: body["kind"] == kind and body["to"] == to)
+    link = json.loads(message["Body"])["data"]["link"]
+    return parse_qs(urlsplit(link).query)["token"][0]
+
+
+def _request_reset(ctx: Context, email: str) -> Request:
+    return Request("PasswordResetFunction", body={"user": {"email": email}}, expect=202)
+
+
+def password_reset(ctx: Context) -> Request:
+    return _request_reset(ctx, _reset_user(ctx)["email"])
+
+
+def password_reset_confirm(ctx: Context) -> Request:
+    user = _scratch_user(ctx, "confirm")
+    ctx.run(_request_reset(ctx, user["email"]))
+    token = _emailed_token(ctx, "password-reset", user["email"])
+    body = {"user": {"token": token, "password": f"{ctx.fixture.password}-new"}}
+    return Request("PasswordResetConfirmFunction", body=body)
+
+
+def verify_email(ctx: Context) -> Request:
+    user = _scratch_user(ctx, "verify")
+    token = _emailed_token(ctx, "verify-email", user["email"])
+    return Request("VerifyEmailFunction", body={"user": {"token": token}})
+
+
+def verify_email_resend(ctx: Context) -> Request:
+    return Request("VerifyEmailResendFunction", token=_scratch_user(ctx, "resend")["token"], expect=202)
+
+
+def user_delete(ctx: Context) -> Request:
+    user = _scratch_user(ctx, "leaving")
+    body = {"user": {"password": ctx.fixture.password}}
+    return Request("UserDeleteFunction", body=body, token=user["token"], expect=202)
+
+
+def _admin_delete(username: str, admin: str) -> Request:
+    return Request("AdminUserDeleteFunction", f"/api/admin/users/{username}", token=admin, expect=202)
+
+
+def admin_user_delete(ctx: Context) -> Request:
+    return _admin_delete(_scratch_user(ctx, "removed")["username"], ctx.admin)
+
+
+def admin_deletion_get(ctx: Context) -> Request:
+    if "deletion" not in ctx.state:
+        removed = _scratch_user(ctx, "removed")
+        ctx.state["deletion"] = ctx.run(_admin_delete(removed["username"], ctx.admin))["deletion"]["id"]
+    return Request("AdminDeletionGetFunction", f"/api/admin/deletions/{ctx.state['deletion']}", token=ctx.admin)
+
+
+def _exporter(ctx: Context) -> str:
+    """The token of one user per table whose data is exported (an article, a follow, a favorite)."""
+    if "exporter" not in ctx.state:
+        token = _scratch_user(ctx, "exporter")["token"]
+        article = {"title": f"Bench export {ctx.next()}", "description": DESCRIPTION, "body": BODY, "tagList": []}
+        ctx.run(Request("ArticleCreateFunction", body={"article": article}, token=token, expect=201))
+        ctx.run(
+            Request("ProfileFollowFunction", f"/api/profiles/{ctx.fixture.authors[0].username}/follow", token=token)
+        )
+        ctx.run(Request("ArticleFavoriteFunction", f"/api/articles/{ctx.fixture.target_slug}/favorite", token=token))
+        ctx.state["exporter"] = token
+    return ctx.state["exporter"]
+
+
+def user_export_start(ctx: Context) -> Request:
+    return Request("UserExportStartFunction", token=_exporter(ctx), expect=202)
+
+
+def _built_export(ctx: Context) -> tuple[str, dict[str, Any]]:
+    """A started export: its id and the SQS event that delivers its queued message to the builder."""
+    export_id = ctx.run(user_export_start(ctx))["export"]["id"]
+    message = _queued(ctx, "ExportQueue", lambda body: body["exportId"] == export_id)
+    return export_id, ctx.harness.sqs_event("ExportQueue", [message])
+
+
+def user_export_get(ctx: Context) -> Request:
+    if "export" not in ctx.state:
+        export_id, event = _built_export(ctx)
+        ctx.run(Request("ExportBuilderFunction", event=event))
+        ctx.state["export"] = export_id
+    return Request("UserExportGetFunction", f"/api/user/export/{ctx.state['export']}", token=_exporter(ctx))
+
+
+def email_sender(ctx: Context) -> Request:
+    email = _reset_user(ctx)["email"]
+    ctx.run(_request_reset(ctx, email))
+    message = _queued(ctx, "EmailQueue", lambda body: body["to"] == email)
+    return Request("EmailSenderFunction", event=ctx.harness.sqs_event("EmailQueue", [message]))
+
+
+def account_purge(ctx: Context) -> Request:
+    """The first batch (articles phase) of a user's deletion; the user has published one article."""
+    user = _scratch_user(ctx, "purged")
+    article = {"title": f"Bench purged {ctx.next()}", "description": DESCRIPTION, "body": BODY, "tagList": []}
+    ctx.run(Request("ArticleCreateFunction", body={"article": article}, token=user["token"], expect=201))
+    uid = ctx.run(_admin_delete(user["username"], ctx.admin))["deletion"]["id"]
+    message = _queued(ctx, "AccountDeletionQueue", lambda body: body["userId"] == uid and body["step"] == 0)
+    return Request("AccountPurgeFunction", event=ctx.harness.sqs_event("AccountDeletionQueue", [message]))
+
+
+def export_builder(ctx: Context) -> Request:
+    _, event = _built_export(ctx)
+    return Request("ExportBuilderFunction", event=event)
+
+
 ARTICLES_QUERY = (
     "{ articles(first: 20) { totalCount edges { node { slug title description tagList createdAt updatedAt"
     " favorited favoritesCount author { username bio image following } } } } }"
@@ -529,6 +664,46 @@ SCENARIOS = [
     Scenario("PUT /admin/users/{u}/role", "AdminUserRoleFunction", "admin", 0.0, None, admin_role),
     Scenario("POST /admin/users/{u}/suspend", "AdminUserSuspendFunction", "admin", 0.0, None, admin_suspend),
     Scenario("DELETE /admin/users/{u}/suspend", "AdminUserUnsuspendFunction", "admin", 0.0, None, admin_unsuspend),
+    Scenario("POST /users/password-reset", "PasswordResetFunction", "lifecycle", 0.0, None, password_reset),
+    Scenario(
+        "POST /users/password-reset/confirm",
+        "PasswordResetConfirmFunction",
+        "lifecycle",
+        0.0,
+        None,
+        password_reset_confirm,
+        "a fresh emailed token",
+    ),
+    Scenario("POST /users/verify-email", "VerifyEmailFunction", "lifecycle", 0.0, None, verify_email),
+    Scenario("POST /user/verify-email", "VerifyEmailResendFunction", "lifecycle", 0.0, None, verify_email_resend),
+    Scenario("DELETE /user", "UserDeleteFunction", "lifecycle", 0.0, None, user_delete, "with the password"),
+    Scenario("DELETE /admin/users/{u}", "AdminUserDeleteFunction", "admin", 0.0, None, admin_user_delete),
+    Scenario("GET /admin/deletions/{id}", "AdminDeletionGetFunction", "admin", 0.0, None, admin_deletion_get),
+    Scenario("POST /user/export", "UserExportStartFunction", "lifecycle", 0.0, None, user_export_start),
+    Scenario(
+        "GET /user/export/{id}", "UserExportGetFunction", "lifecycle", 0.0, None, user_export_get, "ready: a link"
+    ),
+    Scenario(
+        "queue: email -> SES", "EmailSenderFunction", "lifecycle", 0.0, None, email_sender, "a password reset email"
+    ),
+    Scenario(
+        "queue: account deletion batch",
+        "AccountPurgeFunction",
+        "lifecycle",
+        0.0,
+        None,
+        account_purge,
+        "articles phase, 1 article",
+    ),
+    Scenario(
+        "queue: export -> S3",
+        "ExportBuilderFunction",
+        "lifecycle",
+        0.0,
+        None,
+        export_builder,
+        "1 article, 1 follow, 1 favorite",
+    ),
     Scenario("POST /graphql (articles)", "GraphqlFunction", "graphql", 0.0, None, graphql_articles, "as GET /articles"),
     Scenario("GET /graphql?query={tags}", "GraphqlGetFunction", "graphql", 0.0, None, graphql_get_tags),
     Scenario("GET /openapi.json", "OpenapiJsonFunction", "static", 0.0, None, static("OpenapiJsonFunction")),

@@ -53,7 +53,7 @@ class LocalAws:
 
     def __init__(self, template: Template, stack: Stack) -> None:
         self.template, self.stack = template, stack
-        self.endpoint = ""
+        self.endpoint: str | None = ""  # None: boto3's default endpoints (an in-process mock_aws, the bench)
         self.queue_urls: dict[str, str] = {}  # logical id -> URL
         self.refs: dict[str, str] = {}  # logical id -> what !Ref gives locally (queue URL, template name)
         self._server: database.EmbeddedDynamoDB | None = None  # a moto server serves every service
@@ -68,6 +68,10 @@ class LocalAws:
     def start(self) -> LocalAws:
         self._server = database.EmbeddedDynamoDB()
         self.endpoint = self._server.start()
+        return self.create()
+
+    def create(self) -> LocalAws:
+        """Create the template's queues, SES identity and templates and buckets where `client()` reaches."""
         self._create_queues()
         self._create_email()
         for name, props in _of_type(self.template, "AWS::S3::Bucket").items():
@@ -201,7 +205,7 @@ class QueuePoller(Poller):
         return delivered
 
     def _deliver(self, messages: list[dict[str, Any]]) -> int:
-        records = [_as_lambda_record(m, self.queue_url) for m in messages]
+        records = [lambda_record(m, self.queue_url) for m in messages]
         try:
             result = self.deliver({"Records": records}) or {}
             failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
@@ -220,7 +224,7 @@ class QueuePoller(Poller):
         return len(messages) - len(failed)
 
 
-def _as_lambda_record(message: dict[str, Any], queue_url: str) -> dict[str, Any]:
+def lambda_record(message: dict[str, Any], queue_url: str) -> dict[str, Any]:
     """A received message as Lambda's SQS event source hands it over."""
     name = queue_url.rstrip("/").rsplit("/", 1)[-1]
     return {

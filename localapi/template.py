@@ -83,6 +83,17 @@ class Template:
                     found.append((name, table))
         return found
 
+    def queue_functions(self) -> list[tuple[str, str]]:
+        """(function, queue's logical id) of every function with an SQS event source, in template order."""
+        found = []
+        for name, props in self.functions().items():
+            for event in (props.get("Events") or {}).values():
+                if event.get("Type") == "SQS":
+                    queue = event.get("Properties", {}).get("Queue", {})
+                    target = queue.get("Fn::GetAtt", "") if isinstance(queue, dict) else queue
+                    found.append((name, target[0] if isinstance(target, list) else str(target).split(".")[0]))
+        return found
+
     def routes(self) -> list[Route]:
         globals_fn = self.raw.get("Globals", {}).get("Function", {})
         found = []

@@ -86,3 +86,22 @@ def test_the_naive_scan_reads_the_whole_table(results):
     for name, row in results["naive"][large].items():
         assert row["naive"]["items_read"] > row["ours"]["items_read"], name
         assert row["naive"]["items_read"] > results["naive"][small][name]["naive"]["items_read"], name
+
+
+def test_a_run_without_cold_measurements_can_reuse_an_earlier_runs(results, tmp_path):
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text(json.dumps(results))
+    out = tmp_path / "results.json"
+    command = [sys.executable, "-m", "bench", "--quick", "--skip-cold", "--cold-from", str(earlier), "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-3000:]
+    later = json.loads(out.read_text())
+    assert later["meta"]["cold_from"]["started"] == results["meta"]["started"]
+    assert later["first_response"]["functions"] == results["first_response"]["functions"]
+    assert later["cold_import"]["functions"] == results["cold_import"]["functions"]
+    measured = {name: row["ours"] for name, row in results["first_response"]["functions"].items()}
+    costed = [row for row in later["endpoints"].values() if row["function"] in measured and "cost_inputs" in row]
+    assert costed, "no endpoint of a function the earlier run measured"
+    for row in costed:  # its cost uses the earlier run's first response, not the defaults
+        ours = measured[row["function"]]
+        assert row["cost_inputs"]["init_ms"] == ours["start_ms"] + ours["import_ms"]
