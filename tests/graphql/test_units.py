@@ -59,3 +59,14 @@ def test_fragments_and_inline_fragments_count_as_written_out():
       fragment Page on ArticleConnection { edges { ... on ArticleEdge { node { ...Node } } } }
       fragment Node on Article { slug author { username } }"""
     assert _cost(fragment) == _cost(inline) == 10 + 4 * 5
+
+
+def test_the_tag_list_is_read_once_per_request_however_many_aliases_ask(monkeypatch):
+    from conduit.graphql.context import Context
+    from conduit.services import tags
+
+    reads = []
+    monkeypatch.setattr(tags, "popular", lambda: reads.append(1) or ["a", "b"])
+    context = Context("", "127.0.0.1")
+    assert [context.popular_tags() for _ in range(15)] == [["a", "b"]] * 15
+    assert len(reads) == 1

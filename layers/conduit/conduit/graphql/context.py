@@ -47,6 +47,15 @@ class Context:
         self.lambda_context = lambda_context
         self._identity: tuple[str, Role] | None = None
         self._refused: ApiError | None = None
+        self._tags: list[str] | None = None
+
+    def popular_tags(self) -> list[str]:
+        """The tag list, read once per request however many fields (aliases) ask for it."""
+        if self._tags is None:
+            from conduit.services import tags
+
+            self._tags = tags.popular()
+        return list(self._tags)
 
     def authorize(self, route: str) -> Caller:
         """The caller as the REST endpoint of `route` would see them, or the error it would answer."""

@@ -34,7 +34,6 @@ from conduit.services import admin as admin_service
 from conduit.services import articles as article_service
 from conduit.services import comments as comment_service
 from conduit.services import profiles as profile_service
-from conduit.services import tags as tag_service
 from conduit.services import users as user_service
 from conduit.services.paging import ARTICLES_PAGE_MAX, Page
 from conduit.services.views import user_view
@@ -386,8 +385,9 @@ class Query:
     @strawberry.field(description="The most used tags, most used first (GET /api/tags).")
     def tags(self, info: Info) -> list[str] | None:
 
-        _context(info).authorize("GET /api/tags")
-        return tag_service.popular()
+        context = _context(info)
+        context.authorize("GET /api/tags")
+        return context.popular_tags()
 
     @strawberry.field(description="Every user with role and suspension, newest first (GET /api/admin/users; admins).")
     def users(self, info: Info, first: int | None = None, after: str | None = None) -> UserConnection | None:
