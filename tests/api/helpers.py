@@ -77,3 +77,11 @@ def article_id(runtime: Any, slug: str) -> str | None:
 def partition(runtime: Any, pk: str) -> list[dict[str, Any]]:
     """Every item of one table partition (e.g. ARTICLE#<aid>: the article, its comments and favorite edges)."""
     return table(runtime).query(KeyConditionExpression=Key("PK").eq(pk), ConsistentRead=True)["Items"]
+
+
+def inside_one_window(window_seconds: int = 3600, needed_seconds: float = 90.0) -> None:
+    """Wait for the next fixed rate-limit window (store/quotas.py: windows aligned to the clock) when the
+    current one ends within `needed_seconds`: a test counting to a limit must not straddle two windows."""
+    left = window_seconds - time.time() % window_seconds
+    if left < needed_seconds:
+        time.sleep(left + 0.5)
