@@ -182,6 +182,9 @@ def test_writes_racing_the_deletion_leave_nothing_behind(api, runtime, admin, as
         for writer in writers:
             writer.start()
         try:
+            deadline = time.monotonic() + 60  # the race starts once a write got in (cold workers are slow)
+            while 201 not in statuses and time.monotonic() < deadline:
+                time.sleep(0.05)
             started = api.delete("/user", json=PASSWORD, token=victim["token"])
             assert started.status_code == 202
             runtime.drain_queues()  # the job runs while the writers still try
