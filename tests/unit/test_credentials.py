@@ -21,8 +21,8 @@ def test_a_token_of_the_current_version_stands():
 
 def test_a_password_change_outdates_other_tokens_at_once():
     user = credentials.changed({}, "the-changer", now=NOW)
-    fingerprint = credentials.fingerprint("the-changer")
-    assert user == {"credentialsVersion": 1, "credentialsChangedBy": fingerprint, "credentialsChangedAt": NOW}
+    digest = credentials.token_digest("the-changer")
+    assert user == {"credentialsVersion": 1, "credentialsChangedBy": digest, "credentialsChangedAt": NOW}
     assert not credentials.is_current(user, 0, "another-token", grace_seconds=60, now=NOW)
 
 
@@ -38,10 +38,10 @@ def test_a_token_from_a_future_version_is_refused():
     assert not credentials.is_current({"credentialsVersion": 1}, 2, "t", grace_seconds=60, now=NOW)
 
 
-def test_the_fingerprint_is_not_the_token():
+def test_the_digest_is_not_the_token():
     token = issue_token("u1")
-    assert token not in credentials.fingerprint(token)
-    assert len(credentials.fingerprint(token)) == 32
+    assert token not in credentials.token_digest(token)
+    assert len(credentials.token_digest(token)) == 32
 
 
 @pytest.mark.real_auth_state

@@ -8,7 +8,7 @@ carries a fresh token.
 One exception keeps clients working: the token that made the change is still honoured for
 PASSWORD_CHANGE_GRACE_SECONDS (default 60), so the requests that client already has in flight, or a
 second change sent with the same token (the RealWorld spec suite does that), do not fail. The user
-item remembers that token by a fingerprint (`credentialsChangedBy`, a truncated SHA-256: never the
+item remembers that token by a digest (`credentialsChangedBy`, a truncated SHA-256: never the
 token) and the time (`credentialsChangedAt`). Every other older token is refused at once.
 """
 
@@ -28,7 +28,7 @@ def version(user: dict[str, Any]) -> int:
     return int(user.get(VERSION) or 0)
 
 
-def fingerprint(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()[:32]
 
 
@@ -36,7 +36,7 @@ def changed(user: dict[str, Any], token: str, now: float | None = None) -> dict[
     """The attributes a password change made with `token` sets on `user`."""
     return {
         VERSION: version(user) + 1,
-        CHANGED_BY: fingerprint(token),
+        CHANGED_BY: token_digest(token),
         CHANGED_AT: int(now if now is not None else time.time()),
     }
 
@@ -57,4 +57,4 @@ def is_current(
         return False
     now = now if now is not None else time.time()
     within_grace = now < int(user.get(CHANGED_AT) or 0) + grace_seconds
-    return within_grace and fingerprint(token) == user[CHANGED_BY]
+    return within_grace and token_digest(token) == user[CHANGED_BY]
