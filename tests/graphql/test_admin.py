@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conduit.graphql import schema
+from conduit.graphql import types
 from conduit.graphql.paging import encode_cursor
 from conduit.services.paging import Page
 from tests.graphql.helpers import assert_code, cursor_position, data, gql
@@ -141,8 +141,8 @@ def test_has_next_page_reads_one_user_further(monkeypatch, available, limit, nex
         asked.append(page)
         return {"users": accounts[: page.limit]}
 
-    monkeypatch.setattr(schema.admin_service, "list_users", list_users)
-    connection = schema.user_connection(Page(limit=limit, offset=7))
+    monkeypatch.setattr(types.admin_service, "list_users", list_users)
+    connection = types.user_connection(Page(limit=limit, offset=7))
     assert asked == [Page(limit=limit + 1, offset=7)]
     assert connection.page_info.has_next_page is next_page
     assert [edge.node.username for edge in connection.edges] == [a["username"] for a in accounts[:limit]]

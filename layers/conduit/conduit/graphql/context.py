@@ -19,6 +19,8 @@ from conduit.errors import ApiError, missing_token
 from conduit.http.request import bearer_token
 
 if TYPE_CHECKING:
+    from strawberry import Info
+
     from conduit.graphql.loaders import Loaders
 
 # The verified caller of the request being served in this thread, for the request log line.
@@ -90,3 +92,8 @@ class Context:
         from conduit.graphql.loaders import Loaders
 
         return Loaders()
+
+
+def context_of(info: Info) -> Context:
+    """The request's Context, as a resolver's `info` carries it."""
+    return info.context  # type: ignore[no-any-return]

@@ -1,0 +1,239 @@
+"""The GraphQL object types: the REST views (conduit.services.views) as Strawberry types, and the Relay
+connections that page them.
+
+A type's nested fields (`Profile.articles`, `Article.body`, `Article.comments`) apply the rule of the REST
+route they stand for, as the root fields do (queries.py); lists read in batches (loaders.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import Info
+
+from conduit.authz import Role
+from conduit.graphql.context import context_of
+from conduit.graphql.paging import COMMENT_PREFIX, comment_page_for, encode_cursor, page_for
+from conduit.services import admin as admin_service
+from conduit.services import articles as article_service
+from conduit.services.paging import ARTICLES_PAGE_MAX, Page
+
+
+@strawberry.type(description="A user's public profile, as the caller sees it.")
+class Profile:
+    username: str
+    bio: str | None
+    image: str | None
+    following: bool = strawberry.field(description="Whether the caller follows this user.")
+
+    @classmethod
+    def of(cls, view: Any) -> Profile:
+        return cls(username=view["username"], bio=view["bio"], image=view["image"], following=view["following"])
+
+    @strawberry.field(description="The user's articles, newest first (GET /api/articles?author=).")
+    def articles(self, info: Info, first: int | None = None, after: str | None = None) -> ArticleConnection | None:
+
+        caller = context_of(info).authorize("GET /api/articles")
+        page = page_for(first, after, ARTICLES_PAGE_MAX)
+        return connection(article_service.list_articles({"author": self.username}, page, caller.viewer), page)
+
+
+@strawberry.type(description="The authenticated user, with a fresh copy of their token.")
+class User:
+    email: str
+    token: str
+    username: str
+    bio: str | None
+    image: str | None
+    email_verified: bool = strawberry.field(description="Whether the emailed verification link was followed.")
+
+    @classmethod
+    def of(cls, view: Any) -> User:
+        fields = {field: view[field] for field in ("email", "token", "username", "bio", "image")}
+        return cls(**fields, email_verified=bool(view.get("emailVerified")))
+
+
+@strawberry.type
+class Comment:
+    id: int
+    created_at: str
+    updated_at: str
+    body: str
+    author: Profile
+
+    @classmethod
+    def of(cls, view: Any) -> Comment:
+        return cls(
+            id=view["id"],
+            created_at=view["createdAt"],
+            updated_at=view["updatedAt"],
+            body=view["body"],
+            author=Profile.of(view["author"]),
+        )
+
+
+@strawberry.type
+class Article:
+    slug: str
+    title: str
+    description: str
+    tag_list: list[str]
+    created_at: str
+    updated_at: str
+    favorited: bool = strawberry.field(description="Whether the caller favorited it.")
+    favorites_count: int
+    author: Profile
+    loaded_body: strawberry.Private[str | None] = None
+
+    @classmethod
+    def of(cls, view: Any) -> Article:
+        return cls(
+            slug=view["slug"],
+            title=view["title"],
+            description=view["description"],
+            tag_list=list(view["tagList"]),
+            created_at=view["createdAt"],
+            updated_at=view["updatedAt"],
+            favorited=view["favorited"],
+            favorites_count=view["favoritesCount"],
+            author=Profile.of(view["author"]),
+            loaded_body=view.get("body"),
+        )
+
+    @strawberry.field(description="In lists, the bodies of the whole page are read in one batch.")
+    async def body(self, info: Info) -> str:
+        if self.loaded_body is not None:
+            return self.loaded_body
+        return await context_of(info).loaders.bodies.load(self.slug)
+
+    @strawberry.field(
+        description="A page of the article's comments, oldest first (GET /api/articles/{slug}/comments): `first` "
+        "default 20, at most 25; `after` a comment's cursor. Batched over a page of articles."
+    )
+    async def comments(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> CommentConnection | None:
+        context = context_of(info)
+        caller = context.authorize("GET /api/articles/{slug}/comments")
+        limit, start = comment_page_for(first, after)
+        views = await context.loaders.comments(caller.viewer).load((self.slug, limit + 1, start))
+        return comment_connection(views, limit, start is not None)
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class ArticleEdge:
+    cursor: str = strawberry.field(description="Opaque; pass it as `after` to get the articles that follow.")
+    node: Article
+
+
+@strawberry.type(description="A page of articles (Relay connection), newest first.")
+class ArticleConnection:
+    edges: list[ArticleEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Articles in the whole list (REST's articlesCount).")
+
+
+def connection(listing: Any, page: Page) -> ArticleConnection:
+    views, total = listing["articles"], listing["articlesCount"]
+    edges = [ArticleEdge(cursor=encode_cursor(page.offset + i), node=Article.of(v)) for i, v in enumerate(views)]
+    return ArticleConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.offset + len(edges) < total,
+            has_previous_page=page.offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total,
+    )
+
+
+@strawberry.type
+class CommentEdge:
+    cursor: str = strawberry.field(description="Opaque; pass it as `after` to get the comments that follow.")
+    node: Comment
+
+
+@strawberry.type(
+    description="A page of an article's comments (Relay connection), oldest first. Cursors are keys: a page "
+    "after a cursor reads only itself, however deep. No totalCount (counting would read every comment)."
+)
+class CommentConnection:
+    edges: list[CommentEdge]
+    page_info: PageInfo
+
+
+def comment_connection(views: list[Any], limit: int, after_a_cursor: bool) -> CommentConnection:
+    """The first `limit` of `views` (read one further, to know whether another page follows)."""
+    edges = [CommentEdge(cursor=encode_cursor(v["id"], COMMENT_PREFIX), node=Comment.of(v)) for v in views[:limit]]
+    return CommentConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(views) > limit,
+            has_previous_page=after_a_cursor,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+strawberry.enum(Role, description="A user's role (conduit.authz): what they may do beyond their own content.")
+
+
+@strawberry.type(description="A user's account as admins see it (GET /api/admin/users).")
+class UserAccount:
+    username: str
+    email: str
+    role: Role
+    suspended: bool = strawberry.field(description="Suspended users cannot log in and their tokens stop working.")
+    created_at: str
+
+    @classmethod
+    def of(cls, view: Any) -> UserAccount:
+        return cls(
+            username=view["username"],
+            email=view["email"],
+            role=Role(view["role"]),
+            suspended=view["suspended"],
+            created_at=view["createdAt"],
+        )
+
+
+@strawberry.type
+class UserEdge:
+    cursor: str = strawberry.field(description="Opaque; pass it as `after` to get the users that follow.")
+    node: UserAccount
+
+
+@strawberry.type(
+    description="A page of users (Relay connection), newest first. No totalCount: counting every user "
+    "would read the whole user index (GET /api/admin/users has no count either)."
+)
+class UserConnection:
+    edges: list[UserEdge]
+    page_info: PageInfo
+
+
+def user_connection(page: Page) -> UserConnection:
+    """A page of admin.list_users, read one user further to know whether another page follows."""
+    views = admin_service.list_users(Page(limit=page.limit + 1, offset=page.offset))["users"]
+    edges = [UserEdge(cursor=encode_cursor(page.offset + i), node=UserAccount.of(v)) for i, v in enumerate(views)]
+    shown = edges[: page.limit]
+    return UserConnection(
+        edges=shown,
+        page_info=PageInfo(
+            has_next_page=len(edges) > page.limit,
+            has_previous_page=page.offset > 0,
+            start_cursor=shown[0].cursor if shown else None,
+            end_cursor=shown[-1].cursor if shown else None,
+        ),
+    )
