@@ -18,9 +18,9 @@ from tests.fuzz.support import GRAPHQL_PATH, OPERATION_SETTINGS, Identities, ide
 
 def _sdl() -> str:
     from conduit.graphql.asgi import schema_for
-    from conduit.graphql.config import GraphqlConfig
+    from conduit.settings import Settings
 
-    return schema_for(GraphqlConfig.from_env()).as_str()
+    return schema_for(Settings.from_env()).as_str()
 
 
 schema = schemathesis.graphql.from_file(_sdl())

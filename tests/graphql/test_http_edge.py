@@ -144,18 +144,32 @@ def _handle(query: str, variables: dict | None = None) -> dict:
     return json.loads(response["body"])
 
 
+@pytest.fixture
+def introspection(monkeypatch):
+    """introspection("true" | "false"): this process's GRAPHQL_INTROSPECTION, its settings read again (a
+    container reads them once); read again from the restored environment afterwards."""
+    from conduit.settings import get_settings
+
+    def apply(value: str) -> None:
+        monkeypatch.setenv("GRAPHQL_INTROSPECTION", value)
+        get_settings.cache_clear()
+
+    yield apply
+    get_settings.cache_clear()
+
+
 @pytest.mark.parametrize("query", SUGGESTING)
-def test_suggestions_follow_introspection(monkeypatch, query):
-    monkeypatch.setenv("GRAPHQL_INTROSPECTION", "true")
+def test_suggestions_follow_introspection(introspection, query):
+    introspection("true")
     assert "Did you mean" in json.dumps(_handle(query)), "introspection on: suggestions help developers"
-    monkeypatch.setenv("GRAPHQL_INTROSPECTION", "false")
+    introspection("false")
     (error,) = _handle(query)["errors"]
     assert "Did you mean" not in error["message"] and error["message"], error
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
-def test_no_suggestions_in_variable_errors_without_introspection(monkeypatch):
-    monkeypatch.setenv("GRAPHQL_INTROSPECTION", "false")
+def test_no_suggestions_in_variable_errors_without_introspection(introspection):
+    introspection("false")
     query = 'mutation($r: Role!) { setRole(username: "x", role: $r) { role } }'
     (error,) = _handle(query, {"r": "ADMN"})["errors"]
     assert "Did you mean" not in error["message"] and "ADMN" in error["message"], error

@@ -17,36 +17,9 @@ from botocore.stub import Stubber
 from conduit import authz
 from conduit.authz import Rule
 from conduit.security import guard, keyset, passwords
-from conduit.settings import get_settings
+from conduit.settings import Settings, get_settings
 from conduit.store import client as store_client
 from tests.unit.helpers import TEST_SECRET, build_event
-
-# Every variable Settings reads: each test starts with these unset (or set to the values below).
-SETTINGS_ENV = (
-    "TABLE_NAME",
-    "DYNAMODB_ENDPOINT",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "JWT_SECRET",
-    "JWT_SECRET_PARAMETER",
-    "JWT_TTL_SECONDS",
-    "JWT_LEEWAY_SECONDS",
-    "ARGON2_TIME_COST",
-    "ARGON2_MEMORY_KIB",
-    "MAX_BODY_BYTES",
-    "PAGE_LIMIT_DEFAULT",
-    "PAGE_LIMIT_MAX",
-    "PAGE_OFFSET_MAX",
-    "FEED_MAX_FOLLOWS",
-    "WRITE_QUOTA_PER_MINUTE",
-    "LOGIN_FAILURES_PER_MINUTE",
-    "LOGIN_FAILURES_PER_IP_PER_MINUTE",
-    "AUTH_CACHE_SECONDS",
-    "PASSWORD_CHANGE_GRACE_SECONDS",
-    "IDEMPOTENCY_TTL_SECONDS",
-    "TAGS_CACHE_SECONDS",
-)
-
 
 # Captured at import, so clearing works even while a test has monkeypatched one of them.
 _CACHED = (
@@ -59,6 +32,12 @@ _CACHED = (
 )
 _DYNAMODB = store_client.dynamodb
 _client_env_changed = False
+
+
+def unset_settings_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unset every variable the settings read (Settings.variables(): the settings type names them)."""
+    for name in Settings.variables():
+        monkeypatch.delenv(name, raising=False)
 
 
 def clear_caches(*, client: bool = True) -> None:
@@ -84,8 +63,7 @@ def fresh_dynamodb_client() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     global _client_env_changed
-    for name in SETTINGS_ENV:
-        monkeypatch.delenv(name, raising=False)
+    unset_settings_environment(monkeypatch)
     monkeypatch.setenv("JWT_SECRET", TEST_SECRET)
     # Cheap hashing unless a test asks for the production defaults.
     monkeypatch.setenv("ARGON2_TIME_COST", "1")

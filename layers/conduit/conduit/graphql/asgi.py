@@ -32,7 +32,6 @@ from strawberry.http.parse_content_type import parse_content_type
 
 from conduit import idempotency, lifecycle, observability
 from conduit.graphql import limits, page
-from conduit.graphql.config import GraphqlConfig
 from conduit.graphql.context import Context, current
 from conduit.graphql.errors import ErrorCodes
 from conduit.graphql.idempotency import OneMutationPerKey
@@ -40,7 +39,7 @@ from conduit.graphql.schema import build
 from conduit.http.request import MAX_JSON_DEPTH, bearer_token
 from conduit.http.responses import harden
 from conduit.services.paging import RESPONSE_BYTES_BUDGET
-from conduit.settings import get_settings
+from conduit.settings import Settings, get_settings
 from conduit.store import request_scope
 
 HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "BAD_USER_INPUT"}
@@ -132,21 +131,22 @@ def graphql_error(message: str, code: str, **extensions: Any) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
 
 
-def schema_for(config: GraphqlConfig) -> Any:
-    """The schema with the request limits of `config`; graphql-core's suggestions go with introspection."""
-    return build([*limits.extensions(config), OneMutationPerKey, partial(ErrorCodes, suggestions=config.introspection)])
+def schema_for(settings: Settings) -> Any:
+    """The schema with the request limits of `settings`; graphql-core's suggestions go with introspection."""
+    suggestions = settings.graphql_introspection
+    return build([*limits.extensions(settings), OneMutationPerKey, partial(ErrorCodes, suggestions=suggestions)])
 
 
 @lru_cache(maxsize=4)
-def adapter(config: GraphqlConfig) -> Mangum:
+def adapter(settings: Settings) -> Mangum:
     """The Lambda adapter for one configuration: built once per container (the schema is built here)."""
-    app = ConduitGraphQL(schema_for(config), graphql_ide="graphiql" if config.graphiql else None)
+    app = ConduitGraphQL(schema_for(settings), graphql_ide="graphiql" if settings.graphiql else None)
     return Mangum(app, lifespan="off")
 
 
 def prepare() -> None:
     """Build the schema and the adapter now: called at import, during Lambda's init phase."""
-    adapter(GraphqlConfig.from_env())
+    adapter(get_settings())
 
 
 def initialise() -> None:
@@ -210,7 +210,7 @@ def _serve(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if size > limit:
         message = f"is too large (maximum is {limit} bytes)"
         return _json(413, graphql_error(f"body {message}", "BAD_USER_INPUT", errors={"body": [message]}))
-    return _in_event_loop(adapter(GraphqlConfig.from_env()), event, context)
+    return _in_event_loop(adapter(get_settings()), event, context)
 
 
 def _in_event_loop(lambda_adapter: Mangum, event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -41,9 +41,8 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
-from conduit.graphql.config import GraphqlConfig
 from conduit.services.paging import ARTICLES_PAGE_MAX, COMMENTS_PAGE_MAX
-from conduit.settings import get_settings
+from conduit.settings import Settings, get_settings
 
 FIELD_COST = 1
 DATABASE_COST = 10
@@ -57,15 +56,15 @@ CONNECTIONS: dict[str, int | None] = {
 DATABASE_FIELDS = frozenset({"articles", "feed", "comments"})  # wherever they appear, not only at the root
 
 
-def extensions(config: GraphqlConfig) -> list[Callable[[], SchemaExtension]]:
+def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Factories, so each request gets its own extension instances (requests may run concurrently)."""
     chosen: list[Callable[[], SchemaExtension]] = [
-        partial(QueryDepthLimiter, max_depth=config.max_depth),
-        partial(MaxTokensLimiter, max_token_count=config.max_tokens),
-        partial(MaxAliasesLimiter, max_alias_count=config.max_aliases),
-        partial(CostLimiter, max_cost=config.max_cost),
+        partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
+        partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
+        partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
+        partial(CostLimiter, max_cost=settings.graphql_max_cost),
     ]
-    if not config.introspection:
+    if not settings.graphql_introspection:
         chosen.append(DisableIntrospection)
     return chosen
 
