@@ -95,6 +95,19 @@ def test_make_test_runs_every_check_in_its_phase():
     assert "DYNAMODB_ENDPOINT" in lines[pytest_local] and "tests/reliability" in "".join(lines[pytest_local : waits[1]])
 
 
+def test_make_check_and_make_test_run_the_complexity_gate_over_the_whole_layer():
+    gate = (ROOT / "scripts" / "complexity").read_text(encoding="utf-8")
+    assert "xenon --max-absolute B --max-modules B --max-average A" in gate
+    assert ' "$@" layers/' in gate, "no exclusion of its own: the gate covers every module of layers/"
+    for script in ("check", "test-all"):
+        lines = (ROOT / "scripts" / script).read_text(encoding="utf-8").splitlines()
+        gates = [i for i, line in enumerate(lines) if "scripts/complexity" in line and not line.startswith("#")]
+        assert len(gates) == 1, script
+        assert gates[0] < next(i for i, line in enumerate(lines) if "pytest" in line and not line.startswith("#"))
+    pins = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").split()
+    assert {"radon==6.0.1", "xenon==0.9.3"} <= set(pins)
+
+
 def test_test_job_has_the_toolchains_make_test_needs():
     job = _job("test")
     [python] = _uses(job, "actions/setup-python")

@@ -59,26 +59,22 @@ class ParameterReader:
         self._http = http
 
     def get_parameter(self, *, Name: str, WithDecryption: bool = False) -> dict[str, Any]:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         body = json.dumps({"Name": Name, "WithDecryption": WithDecryption}).encode("utf-8")
-        for attempt in range(1, SSM_ATTEMPTS + 1):
-            try:
-                status, payload = self._send(body)
-            except BotoCoreError:
-                if attempt == SSM_ATTEMPTS:
-                    raise
-                self._backoff(attempt)
-                continue
-            if status < 300:
-                return payload
-            code = str(payload.get("__type", "")).rsplit("#", 1)[-1] or f"HTTP{status}"
-            if attempt < SSM_ATTEMPTS and (status >= 500 or code in _RETRIED_CODES):
-                self._backoff(attempt)
-                continue
-            error = {"Code": code, "Message": str(payload.get("message") or payload.get("Message") or "")}
-            raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": status}}, "GetParameter")
-        raise AssertionError("unreachable")
+        for attempt in range(1, SSM_ATTEMPTS):
+            answer = self._try(body)
+            if answer is not None and not _retried(*answer):
+                return _result(*answer)
+            self._backoff(attempt)
+        return _result(*self._send(body))  # the last attempt: its failure is the caller's
+
+    def _try(self, body: bytes) -> tuple[int, dict[str, Any]] | None:
+        """One attempt that may be retried: None when it did not get an answer (BotoCoreError)."""
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            return self._send(body)
+        except BotoCoreError:
+            return None
 
     def _send(self, body: bytes) -> tuple[int, dict[str, Any]]:
         from botocore.auth import SigV4Auth
@@ -104,3 +100,22 @@ class ParameterReader:
     @staticmethod
     def _backoff(attempt: int) -> None:
         time.sleep(random.uniform(0, min(1.0, 0.05 * 2**attempt)))  # jitter, not a secret
+
+
+def _code(status: int, payload: dict[str, Any]) -> str:
+    return str(payload.get("__type", "")).rsplit("#", 1)[-1] or f"HTTP{status}"
+
+
+def _retried(status: int, payload: dict[str, Any]) -> bool:
+    """Whether an answer is one botocore's standard retry rule tries again (throttling, 5xx)."""
+    return status >= 300 and (status >= 500 or _code(status, payload) in _RETRIED_CODES)
+
+
+def _result(status: int, payload: dict[str, Any]) -> dict[str, Any]:
+    """The answer as the SSM client returns it, or its ClientError."""
+    from botocore.exceptions import ClientError
+
+    if status < 300:
+        return payload
+    error = {"Code": _code(status, payload), "Message": str(payload.get("message") or payload.get("Message") or "")}
+    raise ClientError({"Error": error, "ResponseMetadata": {"HTTPStatusCode": status}}, "GetParameter")

@@ -241,22 +241,28 @@ def _field_name(loc: tuple[int | str, ...]) -> str:
     return names[-1] if names else "body"
 
 
+# pydantic error type -> our message ({name}: the error's context value, "None" when absent)
+MESSAGES = {
+    "string_too_short": "is too short (minimum is {min_length} characters)",
+    "string_too_long": "is too long (maximum is {max_length} characters)",
+    "too_long": "is too long (maximum is {max_length} items)",
+    "enum": "must be one of {expected}",
+    "string_type": "must be a string",
+    "list_type": "must be a list",
+    "model_type": "must be an object",
+    "dict_type": "must be an object",
+    "model_attributes_type": "must be an object",
+}
+
+
+class _Context(dict[str, Any]):
+    def __missing__(self, key: str) -> None:
+        return None
+
+
 def _message(item: Any) -> str:
-    kind, ctx = item["type"], item.get("ctx") or {}
+    kind = item["type"]
     if kind == "missing" or (kind in {"string_type", "list_type"} and item.get("input") is None):
         return "can't be blank"
-    if kind == "string_too_short":
-        return f"is too short (minimum is {ctx.get('min_length')} characters)"
-    if kind == "string_too_long":
-        return f"is too long (maximum is {ctx.get('max_length')} characters)"
-    if kind == "too_long":
-        return f"is too long (maximum is {ctx.get('max_length')} items)"
-    if kind == "enum":
-        return f"must be one of {ctx.get('expected')}"
-    if kind == "string_type":
-        return "must be a string"
-    if kind == "list_type":
-        return "must be a list"
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return "must be an object"
-    return str(item["msg"])
+    template = MESSAGES.get(kind)
+    return str(item["msg"]) if template is None else template.format_map(_Context(item.get("ctx") or {}))

@@ -29,6 +29,7 @@ from graphql import (
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
+    SelectionNode,
     SelectionSetNode,
     VariableNode,
 )
@@ -105,24 +106,44 @@ def selection_cost(
 ) -> int:
     if selection_set is None:
         return 0
-    total = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            name = selection.name.value
-            reads = (root or name in DATABASE_FIELDS) and not name.startswith("__")
-            inner = selection_cost(selection.selection_set, fragments, variables, False, seen)
-            if name in CONNECTIONS:
-                inner *= page_size(selection, variables, CONNECTIONS[name])
-            total += (DATABASE_COST if reads else FIELD_COST) + inner
-        elif isinstance(selection, InlineFragmentNode):
-            total += selection_cost(selection.selection_set, fragments, variables, root, seen)
-        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-            fragment = fragments.get(selection.name.value)
-            if fragment is not None:
-                total += selection_cost(
-                    fragment.selection_set, fragments, variables, root, seen | {selection.name.value}
-                )
-    return total
+    return sum(_cost(selection, fragments, variables, root, seen) for selection in selection_set.selections)
+
+
+def _cost(
+    selection: SelectionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    root: bool,
+    seen: frozenset[str],
+) -> int:
+    """One selection's cost: a field's, or the selection's of an inline fragment or of a named one (each
+    counted once per path: `seen` stops a cycle of spreads)."""
+    if isinstance(selection, FieldNode):
+        return _field_cost(selection, fragments, variables, root, seen)
+    if isinstance(selection, InlineFragmentNode):
+        return selection_cost(selection.selection_set, fragments, variables, root, seen)
+    if not isinstance(selection, FragmentSpreadNode) or selection.name.value in seen:
+        return 0
+    fragment = fragments.get(selection.name.value)
+    if fragment is None:
+        return 0
+    return selection_cost(fragment.selection_set, fragments, variables, root, seen | {selection.name.value})
+
+
+def _field_cost(
+    field: FieldNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+    root: bool,
+    seen: frozenset[str],
+) -> int:
+    """The field's own cost, and its selection's once per item of its page when it is a connection."""
+    name = field.name.value
+    reads = (root or name in DATABASE_FIELDS) and not name.startswith("__")
+    inner = selection_cost(field.selection_set, fragments, variables, False, seen)
+    if name in CONNECTIONS:
+        inner *= page_size(field, variables, CONNECTIONS[name])
+    return (DATABASE_COST if reads else FIELD_COST) + inner
 
 
 def page_size(field: FieldNode, variables: Mapping[str, Any], cap: int | None = None) -> int:

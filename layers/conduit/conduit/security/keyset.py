@@ -28,7 +28,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from conduit.errors import ServiceUnavailable
 from conduit.settings import get_settings
@@ -79,12 +79,7 @@ def parse(value: str) -> Keyset:
         if not value.strip():
             raise KeysetError("the JWT secret is empty")
         return single(value)
-    try:
-        raw = json.loads(value)
-    except ValueError:
-        raise KeysetError("the JWT keyset is not valid JSON") from None
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("keys"), list) or not raw["keys"]:
-        raise KeysetError('the JWT keyset needs "current" and a non-empty "keys" list')
+    raw = _keyset_json(value)
     keys = tuple(_key(entry) for entry in raw["keys"])
     kids = [key.kid for key in keys]
     if len(set(kids)) != len(kids):
@@ -94,17 +89,32 @@ def parse(value: str) -> Keyset:
     return Keyset(raw["current"], keys)
 
 
+def _keyset_json(value: str) -> Mapping[str, Any]:
+    """The keyset JSON's object, with its non-empty "keys" list."""
+    try:
+        raw = json.loads(value)
+    except ValueError:
+        raise KeysetError("the JWT keyset is not valid JSON") from None
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("keys"), list) or not raw["keys"]:
+        raise KeysetError('the JWT keyset needs "current" and a non-empty "keys" list')
+    return raw
+
+
 def _key(entry: Any) -> Key:
     if not isinstance(entry, Mapping):
         raise KeysetError("a JWT key must be an object")
     kid, secret, created = entry.get("kid"), entry.get("secret"), entry.get("created")
-    if not isinstance(kid, str) or not kid or len(kid) > 64 or not kid.isascii() or not kid.isprintable():
+    if not _valid_kid(kid):
         raise KeysetError('a JWT key needs a "kid" of 1 to 64 printable ASCII characters')
     if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH:
         raise KeysetError(f"the JWT key {kid!r} needs a secret of at least {MIN_SECRET_LENGTH} characters")
     if created is not None and not isinstance(created, str):
         raise KeysetError(f'the JWT key {kid!r} has a "created" that is not a string')
     return Key(kid, secret, created)
+
+
+def _valid_kid(kid: Any) -> TypeGuard[str]:
+    return isinstance(kid, str) and 0 < len(kid) <= 64 and kid.isascii() and kid.isprintable()
 
 
 # --- the keys of this container ----------------------------------------------------------------------
