@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import fields
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +68,11 @@ def test_this_unit_test_sees_only_the_fixture_environment():
     fixture = {"JWT_SECRET": TEST_SECRET, "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "1024"}
     fixture["AWS_REGION"] = "us-east-1"
     assert Settings.from_env() == Settings.from_env(fixture)
+
+
+def test_the_readme_configuration_table_names_every_variable():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    documented = {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split(" | ")[0])}
+    assert set(Settings.variables()) - documented == set()
