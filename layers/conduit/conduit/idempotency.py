@@ -46,7 +46,9 @@ def run_once(
     fingerprint = hashlib.sha256(body).hexdigest()
     claim = receipts.Claim(route, caller, key, fingerprint)
 
-    @idempotent_function(data_keyword_argument="request", persistence_store=store, config=_config(), key_prefix=route)
+    @idempotent_function(  # type: ignore[untyped-decorator]  # Powertools types the decorator Any
+        data_keyword_argument="request", persistence_store=store, config=_config(), key_prefix=route
+    )
     def once(request: dict[str, str]) -> Any:
         with receipts.claiming(claim):  # the create's receipt: a re-send after a failure finds its item
             return story()

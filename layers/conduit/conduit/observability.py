@@ -84,7 +84,8 @@ def count(metric: str) -> None:
 def _queued() -> list[str]:
     if not hasattr(_pending, "metrics"):
         _pending.metrics = []
-    return _pending.metrics
+    metrics: list[str] = _pending.metrics
+    return metrics
 
 
 def flush_metrics() -> None:

@@ -4,7 +4,7 @@ Only the GraphQL functions import this package (and with it Strawberry, Starlett
 nothing else in the layer does, so the REST functions' cold starts do not pay for it.
 
 - schema.py   the schema: types.py (object types, connections), inputs.py, queries.py, mutations.py;
-              every resolver calls conduit.services
+              every resolver calls conduit.services; fields.py types Strawberry's resolver decorators
 - context.py  per-request state: the token, authorization by the REST route's rule, DataLoaders
 - loaders.py  DataLoaders (slug markers, article bodies, comments) built on one BatchGetItem each
 - paging.py   Relay connections over the services' limit/offset pages (opaque offset cursors)

@@ -51,7 +51,7 @@ UNSUPPORTED_TYPE = "Unsupported content type: send application/json"
 _loops = threading.local()
 
 
-class ConduitGraphQL(GraphQL):
+class ConduitGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with our request context, and HTTP-level refusals as GraphQL JSON."""
 
     async def get_context(self, request: Any, response: Any) -> Context:

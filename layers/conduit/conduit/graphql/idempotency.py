@@ -57,7 +57,7 @@ def create_once(info: Info, route: str, arguments: dict[str, Any], story: Callab
     if not rule_for(route).idempotent:  # as the endpoint decorator: only the rule table's creates
         return story(caller)
     fingerprint = {"mutation": info.field_name, "arguments": arguments}
-    return idempotency.run_once(
+    result: T = idempotency.run_once(
         route,
         caller.viewer or f"ip:{context.source_ip}",
         context.idempotency_key,
@@ -65,6 +65,7 @@ def create_once(info: Info, route: str, arguments: dict[str, Any], story: Callab
         lambda: story(caller),
         context.lambda_context,
     )
+    return result
 
 
 class OneMutationPerKey(SchemaExtension):

@@ -80,7 +80,7 @@ class CostLimiter(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         operation = get_operation_ast(document, context.operation_name) if document else None
-        if operation is not None and context.result is None:
+        if document is not None and operation is not None and context.result is None:
             fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
             cost = selection_cost(operation.selection_set, fragments, context.variables or {}, root=True)
             if cost > self.max_cost:

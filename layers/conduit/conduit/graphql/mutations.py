@@ -16,6 +16,7 @@ from strawberry import Info
 from conduit.authz import Role
 from conduit.errors import NotFound
 from conduit.graphql.context import Caller, context_of
+from conduit.graphql.fields import mutation
 from conduit.graphql.idempotency import create_once
 from conduit.graphql.inputs import (
     LoginInput,
@@ -40,7 +41,7 @@ COMMENT_ID_DIGITS = 12  # as DELETE /api/articles/{slug}/comments/{id}
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="POST /api/users (honours Idempotency-Key)")
+    @mutation("POST /api/users (honours Idempotency-Key)")
     def register(self, info: Info, user: RegisterInput) -> User | None:
 
         def story(_: Caller) -> dict[str, Any]:
@@ -48,32 +49,32 @@ class Mutation:
 
         return User.of(create_once(info, "POST /api/users", {"user": given(user)}, story)["user"])
 
-    @strawberry.mutation(description="POST /api/users/login")
+    @mutation("POST /api/users/login")
     def login(self, info: Info, user: LoginInput) -> User | None:
 
         context = context_of(info)
         context.authorize("POST /api/users/login")
         return User.of(user_service.login(parsed(Credentials, user), context.source_ip))
 
-    @strawberry.mutation(description="PUT /api/user")
+    @mutation("PUT /api/user")
     def update_user(self, info: Info, user: UpdateUserInput) -> User | None:
 
         caller = context_of(info).authorize("PUT /api/user")
         return User.of(user_service.update(caller.require_viewer(), caller.token or "", parsed(UserChanges, user)))
 
-    @strawberry.mutation(description="POST /api/profiles/{username}/follow")
+    @mutation("POST /api/profiles/{username}/follow")
     def follow(self, info: Info, username: str) -> Profile | None:
 
         caller = context_of(info).authorize("POST /api/profiles/{username}/follow")
         return Profile.of(profile_service.follow(username, caller.require_viewer()))
 
-    @strawberry.mutation(description="DELETE /api/profiles/{username}/follow")
+    @mutation("DELETE /api/profiles/{username}/follow")
     def unfollow(self, info: Info, username: str) -> Profile | None:
 
         caller = context_of(info).authorize("DELETE /api/profiles/{username}/follow")
         return Profile.of(profile_service.unfollow(username, caller.require_viewer()))
 
-    @strawberry.mutation(description="POST /api/articles (honours Idempotency-Key)")
+    @mutation("POST /api/articles (honours Idempotency-Key)")
     def create_article(self, info: Info, article: NewArticleInput) -> Article | None:
 
         def story(caller: Caller) -> dict[str, Any]:
@@ -81,32 +82,32 @@ class Mutation:
 
         return Article.of(create_once(info, "POST /api/articles", {"article": given(article)}, story)["article"])
 
-    @strawberry.mutation(description="PUT /api/articles/{slug} (the author only)")
+    @mutation("PUT /api/articles/{slug} (the author only)")
     def update_article(self, info: Info, slug: str, article: UpdateArticleInput) -> Article | None:
 
         caller = context_of(info).authorize("PUT /api/articles/{slug}")
         return Article.of(article_service.update(slug, caller.require_viewer(), parsed(ArticleChanges, article)))
 
-    @strawberry.mutation(description="DELETE /api/articles/{slug} (the author, or a moderator); true when deleted")
+    @mutation("DELETE /api/articles/{slug} (the author, or a moderator); true when deleted")
     def delete_article(self, info: Info, slug: str) -> bool | None:
 
         caller = context_of(info).authorize("DELETE /api/articles/{slug}")
         article_service.delete(slug, caller.require_viewer(), caller.role)
         return True
 
-    @strawberry.mutation(description="POST /api/articles/{slug}/favorite")
+    @mutation("POST /api/articles/{slug}/favorite")
     def favorite(self, info: Info, slug: str) -> Article | None:
 
         caller = context_of(info).authorize("POST /api/articles/{slug}/favorite")
         return Article.of(article_service.favorite(slug, caller.require_viewer()))
 
-    @strawberry.mutation(description="DELETE /api/articles/{slug}/favorite")
+    @mutation("DELETE /api/articles/{slug}/favorite")
     def unfavorite(self, info: Info, slug: str) -> Article | None:
 
         caller = context_of(info).authorize("DELETE /api/articles/{slug}/favorite")
         return Article.of(article_service.unfavorite(slug, caller.require_viewer()))
 
-    @strawberry.mutation(description="POST /api/articles/{slug}/comments (honours Idempotency-Key)")
+    @mutation("POST /api/articles/{slug}/comments (honours Idempotency-Key)")
     def add_comment(self, info: Info, slug: str, comment: NewCommentInput) -> Comment | None:
 
         def story(caller: Caller) -> dict[str, Any]:
@@ -115,7 +116,7 @@ class Mutation:
         arguments = {"slug": slug, "comment": given(comment)}
         return Comment.of(create_once(info, "POST /api/articles/{slug}/comments", arguments, story)["comment"])
 
-    @strawberry.mutation(description="DELETE /api/articles/{slug}/comments/{id} (the author, or a moderator)")
+    @mutation("DELETE /api/articles/{slug}/comments/{id} (the author, or a moderator)")
     def delete_comment(self, info: Info, slug: str, id: int) -> bool | None:
 
         caller = context_of(info).authorize("DELETE /api/articles/{slug}/comments/{id}")
@@ -124,19 +125,19 @@ class Mutation:
         comment_service.delete(slug, id, caller.require_viewer(), caller.role)
         return True
 
-    @strawberry.mutation(description="PUT /api/admin/users/{username}/role (admins; not their own demotion)")
+    @mutation("PUT /api/admin/users/{username}/role (admins; not their own demotion)")
     def set_role(self, info: Info, username: str, role: Role) -> UserAccount | None:
 
         caller = context_of(info).authorize("PUT /api/admin/users/{username}/role")
         return UserAccount.of(admin_service.set_role(username, role, caller.require_viewer())["user"])
 
-    @strawberry.mutation(description="POST /api/admin/users/{username}/suspend (admins; not themselves)")
+    @mutation("POST /api/admin/users/{username}/suspend (admins; not themselves)")
     def suspend_user(self, info: Info, username: str) -> UserAccount | None:
 
         caller = context_of(info).authorize("POST /api/admin/users/{username}/suspend")
         return UserAccount.of(admin_service.set_suspended(username, True, caller.require_viewer())["user"])
 
-    @strawberry.mutation(description="DELETE /api/admin/users/{username}/suspend (admins)")
+    @mutation("DELETE /api/admin/users/{username}/suspend (admins)")
     def reinstate_user(self, info: Info, username: str) -> UserAccount | None:
 
         caller = context_of(info).authorize("DELETE /api/admin/users/{username}/suspend")
@@ -144,7 +145,7 @@ class Mutation:
 
     # --- account lifecycle (issue 16): the same services and rules as their REST routes -------------
 
-    @strawberry.mutation(description="POST /api/users/password-reset: true whether or not the email is registered")
+    @mutation("POST /api/users/password-reset: true whether or not the email is registered")
     def request_password_reset(self, info: Info, email: str) -> bool | None:
         from conduit.services import password_reset
         from conduit.validation import ResetRequest
@@ -154,7 +155,7 @@ class Mutation:
         password_reset.request(parse(ResetRequest, {"email": email}).email, context.source_ip)
         return True
 
-    @strawberry.mutation(description="POST /api/users/password-reset/confirm: the user, with a fresh token")
+    @mutation("POST /api/users/password-reset/confirm: the user, with a fresh token")
     def reset_password(self, info: Info, token: str, password: str) -> User | None:
         from conduit.services import password_reset
         from conduit.validation import ResetConfirmation
@@ -163,7 +164,7 @@ class Mutation:
         confirmation = parse(ResetConfirmation, {"token": token, "password": password})
         return User.of(password_reset.confirm(confirmation))
 
-    @strawberry.mutation(description="POST /api/users/verify-email: true once the email is verified")
+    @mutation("POST /api/users/verify-email: true once the email is verified")
     def verify_email(self, info: Info, token: str) -> bool | None:
         from conduit.services import email_verification
         from conduit.validation import EmailToken
@@ -172,7 +173,7 @@ class Mutation:
         email_verification.confirm(parse(EmailToken, {"token": token}).token)
         return True
 
-    @strawberry.mutation(description="DELETE /api/user: the account stops at once; true when its deletion began")
+    @mutation("DELETE /api/user: the account stops at once; true when its deletion began")
     def delete_account(self, info: Info, password: str) -> bool | None:
         from conduit.services import accounts
         from conduit.validation import CurrentPassword

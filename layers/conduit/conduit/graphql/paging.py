@@ -65,5 +65,8 @@ def renamed(error: Unprocessable) -> Unprocessable:
     for field, messages in error.errors.items():
         for message in messages:
             name = RENAMED.get(field, field)
-            result = Unprocessable(name, message) if result is None else result.add(name, message)
+            if result is None:
+                result = Unprocessable(name, message)
+            else:
+                result.add(name, message)
     return result or error

@@ -10,6 +10,7 @@ from strawberry import Info
 
 from conduit.errors import Unprocessable
 from conduit.graphql.context import context_of
+from conduit.graphql.fields import field
 from conduit.graphql.inputs import ArticleFilter, given
 from conduit.graphql.paging import page_for, renamed
 from conduit.graphql.types import (
@@ -30,25 +31,25 @@ from conduit.services.views import user_view
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The authenticated user (GET /api/user).")
+    @field("The authenticated user (GET /api/user).")
     def me(self, info: Info) -> User | None:
 
         caller = context_of(info).authorize("GET /api/user")
         return User.of(user_view(user_service.current(caller.require_viewer()), caller.token or ""))
 
-    @strawberry.field(description="GET /api/profiles/{username}")
+    @field("GET /api/profiles/{username}")
     def profile(self, info: Info, username: str) -> Profile | None:
 
         caller = context_of(info).authorize("GET /api/profiles/{username}")
         return Profile.of(profile_service.get(username, caller.viewer))
 
-    @strawberry.field(description="GET /api/articles/{slug}")
+    @field("GET /api/articles/{slug}")
     def article(self, info: Info, slug: str) -> Article | None:
 
         caller = context_of(info).authorize("GET /api/articles/{slug}")
         return Article.of(article_service.get(slug, caller.viewer))
 
-    @strawberry.field(description="Newest first, optionally filtered (GET /api/articles).")
+    @field("Newest first, optionally filtered (GET /api/articles).")
     def articles(
         self, info: Info, filter: ArticleFilter | None = None, first: int | None = None, after: str | None = None
     ) -> ArticleConnection | None:
@@ -61,21 +62,21 @@ class Query:
         except Unprocessable as error:
             raise renamed(error) from None
 
-    @strawberry.field(description="Articles of the users the caller follows, newest first (GET /api/articles/feed).")
+    @field("Articles of the users the caller follows, newest first (GET /api/articles/feed).")
     def feed(self, info: Info, first: int | None = None, after: str | None = None) -> ArticleConnection | None:
 
         caller = context_of(info).authorize("GET /api/articles/feed")
         page = page_for(first, after, ARTICLES_PAGE_MAX)
         return connection(article_service.feed(caller.require_viewer(), page), page)
 
-    @strawberry.field(description="The most used tags, most used first (GET /api/tags).")
+    @field("The most used tags, most used first (GET /api/tags).")
     def tags(self, info: Info) -> list[str] | None:
 
         context = context_of(info)
         context.authorize("GET /api/tags")
         return context.popular_tags()
 
-    @strawberry.field(description="Every user with role and suspension, newest first (GET /api/admin/users; admins).")
+    @field("Every user with role and suspension, newest first (GET /api/admin/users; admins).")
     def users(self, info: Info, first: int | None = None, after: str | None = None) -> UserConnection | None:
 
         context_of(info).authorize("GET /api/admin/users")

@@ -14,6 +14,7 @@ from strawberry import Info
 
 from conduit.authz import Role
 from conduit.graphql.context import context_of
+from conduit.graphql.fields import field
 from conduit.graphql.paging import COMMENT_PREFIX, comment_page_for, encode_cursor, page_for
 from conduit.services import admin as admin_service
 from conduit.services import articles as article_service
@@ -31,7 +32,7 @@ class Profile:
     def of(cls, view: Any) -> Profile:
         return cls(username=view["username"], bio=view["bio"], image=view["image"], following=view["following"])
 
-    @strawberry.field(description="The user's articles, newest first (GET /api/articles?author=).")
+    @field("The user's articles, newest first (GET /api/articles?author=).")
     def articles(self, info: Info, first: int | None = None, after: str | None = None) -> ArticleConnection | None:
 
         caller = context_of(info).authorize("GET /api/articles")
@@ -101,14 +102,14 @@ class Article:
             loaded_body=view.get("body"),
         )
 
-    @strawberry.field(description="In lists, the bodies of the whole page are read in one batch.")
+    @field("In lists, the bodies of the whole page are read in one batch.")
     async def body(self, info: Info) -> str:
         if self.loaded_body is not None:
             return self.loaded_body
         return await context_of(info).loaders.bodies.load(self.slug)
 
-    @strawberry.field(
-        description="A page of the article's comments, oldest first (GET /api/articles/{slug}/comments): `first` "
+    @field(
+        "A page of the article's comments, oldest first (GET /api/articles/{slug}/comments): `first` "
         "default 20, at most 25; `after` a comment's cursor. Batched over a page of articles."
     )
     async def comments(
