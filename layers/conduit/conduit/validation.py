@@ -255,7 +255,9 @@ MESSAGES = {
 }
 
 
-class _Context(dict[str, Any]):
+class _ErrorContext(dict[str, Any]):
+    """A pydantic error's `ctx`, where a value it lacks formats as "None"."""
+
     def __missing__(self, key: str) -> None:
         return None
 
@@ -265,4 +267,4 @@ def _message(item: Any) -> str:
     if kind == "missing" or (kind in {"string_type", "list_type"} and item.get("input") is None):
         return "can't be blank"
     template = MESSAGES.get(kind)
-    return str(item["msg"]) if template is None else template.format_map(_Context(item.get("ctx") or {}))
+    return str(item["msg"]) if template is None else template.format_map(_ErrorContext(item.get("ctx") or {}))
