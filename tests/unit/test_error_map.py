@@ -116,3 +116,21 @@ def test_the_old_names_are_the_new_classes():
     assert errors.ServiceUnavailable is errors.Unavailable
     assert errors.ApiError is errors.DomainError
     assert error_map.status_of(errors.missing_token()) == 401
+
+
+def test_both_edges_log_an_unavailable_dependency_as_a_warning(caplog):
+    import logging
+
+    from graphql import GraphQLError
+
+    from conduit.graphql.errors import log_unexpected
+    from conduit.http.responses import error_response
+
+    unavailable = errors.StorageUnavailable()
+    unavailable.__cause__ = ConnectionError("dynamodb unreachable")
+    with caplog.at_level(logging.WARNING):
+        assert error_response(unavailable, "req-1")["statusCode"] == 503
+        log_unexpected([GraphQLError("x", original_error=unavailable), GraphQLError("syntax")])
+    warnings = [r for r in caplog.records if r.getMessage() == "dependency unavailable"]
+    assert [r.levelno for r in warnings] == [logging.WARNING, logging.WARNING]
+    assert all("dynamodb unreachable" in r.cause for r in warnings)

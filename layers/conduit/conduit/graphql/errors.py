@@ -67,8 +67,9 @@ def log_unexpected(errors: list[GraphQLError]) -> None:
     """Schema.process_errors: the client's mistakes are not logged; bugs are, with their traceback,
     and an unavailable dependency as a warning (as REST's error_response does)."""
     for error in errors:
-        if error_map.is_unavailable(cause(error)):
-            observability.logger().warning("dependency unavailable", extra={"cause": repr(cause(error).__cause__)})
+        original = cause(error)
+        if original is not None and error_map.is_unavailable(original):
+            observability.logger().warning("dependency unavailable", extra={"cause": repr(original.__cause__)})
         elif is_unexpected(error):
             observability.logger().error(
                 "unhandled error in a resolver", exc_info=cause(error), extra={"path": error.path}
