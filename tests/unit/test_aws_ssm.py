@@ -83,9 +83,9 @@ def test_throttling_and_5xx_are_retried_then_answered(answers):
 def test_three_throttles_are_a_service_unavailable_for_the_keyset(answers, set_env):
     set_env(JWT_SECRET=None, JWT_SECRET_PARAMETER="/p")
     answers.answers += [(400, {"__type": "ThrottlingException"})] * 3
-    from conduit.errors import ServiceUnavailable
+    from conduit.errors import Unavailable
 
-    with pytest.raises(ServiceUnavailable):
+    with pytest.raises(Unavailable):
         keyset.current()
     assert len(answers.requests) == 3
 

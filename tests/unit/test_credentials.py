@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conduit.errors import Unauthorized
+from conduit.errors import TokenInvalid
 from conduit.security import credentials, guard
 from conduit.security.tokens import issue_token
 
@@ -48,7 +48,7 @@ def test_the_digest_is_not_the_token():
 def test_the_guard_refuses_a_token_older_than_the_password(monkeypatch):
     state: dict[str, Any] = {"id": "u1", "role": "user", **credentials.changed({}, "someone-else", now=0)}
     monkeypatch.setattr("conduit.store.users.auth_state", lambda uid: state)
-    with pytest.raises(Unauthorized) as refused:
+    with pytest.raises(TokenInvalid) as refused:
         guard.authenticate(issue_token("u1", credentials_version=0))
     assert refused.value.errors == {"token": ["is invalid"]}
     assert guard.authenticate(issue_token("u1", credentials_version=1)) == ("u1", "user")
@@ -73,6 +73,6 @@ def test_a_token_newer_than_the_cached_user_reads_the_user_again(monkeypatch, se
     stored.update(credentials.changed(stored, "elsewhere"))
     assert guard.authenticate(issue_token("u1", credentials_version=1))[0] == "u1"
     assert len(reads) == 2
-    with pytest.raises(Unauthorized):
+    with pytest.raises(TokenInvalid):
         guard.authenticate(old)  # the cache now holds version 1
     guard.forget("u1")

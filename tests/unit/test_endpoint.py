@@ -10,7 +10,7 @@ from typing import Any
 import jwt
 import pytest
 
-from conduit.errors import Forbidden, NotFound, ServiceUnavailable
+from conduit.errors import ArticleNotFound, NotAuthor, Unavailable
 from conduit.http import Request, endpoint
 from conduit.http.responses import JSON_TYPE
 from conduit.security.tokens import issue_token
@@ -159,9 +159,9 @@ def test_story_can_require_a_viewer_itself():
 @pytest.mark.parametrize(
     ("error", "status", "errors"),
     [
-        (NotFound("article"), 404, {"article": ["not found"]}),
-        (Forbidden("article"), 403, {"article": ["forbidden"]}),
-        (ServiceUnavailable(), 503, {"server": ["temporarily unavailable, retry later"]}),
+        (ArticleNotFound(), 404, {"article": ["not found"]}),
+        (NotAuthor("article"), 403, {"article": ["forbidden"]}),
+        (Unavailable(), 503, {"server": ["temporarily unavailable, retry later"]}),
     ],
 )
 def test_api_errors_from_the_story(error, status, errors):
@@ -246,9 +246,9 @@ def test_logs_contain_no_token_password_or_body(caplog, outcome):
         credentials = request.body(LoginBody).user
         assert credentials.password == password
         if outcome == "api-error":
-            raise Forbidden("user")
+            raise NotAuthor("user")
         if outcome == "unavailable":
-            raise ServiceUnavailable() from ConnectionError("dynamodb unreachable")
+            raise Unavailable() from ConnectionError("dynamodb unreachable")
         if outcome == "crash":
             raise RuntimeError("unexpected failure")
         return {"user": {"email": credentials.email}}

@@ -3,6 +3,10 @@ write is bounded by validation far below the limits (UTF-8 bytes, prefixes inclu
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 
 from conduit.services import slugs
@@ -120,3 +124,58 @@ def test_lowercasing_never_grows_a_marker_past_the_limit():
     email = "İ" * (254 - len("@x.io")) + "@x.io"
     assert keys.storable(keys.email_marker(email))
     assert keys.storable(keys.quota("login-email", email.lower(), 0))
+
+
+# --- one home for key formats and conditions ------------------------------------------------------
+
+LAYER = Path(keys.__file__).parent.parent
+KEY_PREFIX = re.compile(r"^[A-Z]+#")
+CONDITION = re.compile(r"attribute_(not_)?exists\((PK|#?deleting)\)")  # the shared ones
+# store/favorites.py is being redesigned in parallel (#17); its conditions move to store.conditions then.
+CONDITIONS_ELSEWHERE = {"store/conditions.py", "store/favorites.py"}
+
+
+def _sources() -> list[Path]:
+    root = LAYER.parent.parent.parent
+    return sorted([*LAYER.rglob("*.py"), *(root / "functions").rglob("app.py")])
+
+
+def _strings(path: Path) -> list[tuple[int, str]]:
+    """Every string literal, and the literal start of every f-string, with its line."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found.append((node.lineno, node.value))
+        elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+            found.append((node.lineno, str(node.values[0].value)))
+    return found
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(LAYER).as_posix() if path.is_relative_to(LAYER) else path.as_posix()
+
+
+@pytest.mark.parametrize("path", _sources(), ids=_name)
+def test_key_formats_are_spelled_out_only_in_keys(path):
+    if _name(path) == "store/keys.py":
+        return
+    spelled = [(line, text) for line, text in _strings(path) if KEY_PREFIX.match(text) and "\n" not in text]
+    assert not spelled, f"{_name(path)} spells out keys: {spelled}"
+
+
+@pytest.mark.parametrize("path", _sources(), ids=_name)
+def test_conditions_on_existence_are_named_in_conditions(path):
+    if _name(path) in CONDITIONS_ELSEWHERE:
+        return
+    spelled = [(line, text) for line, text in _strings(path) if CONDITION.search(text) and "\n" not in text]
+    assert not spelled, f"{_name(path)} spells out conditions: {spelled}"
+
+
+def test_keys_read_back():
+    assert keys.article_id_of(keys.article("a1")) == "a1"
+    assert keys.article_id_of(keys.comment("a1", 3)) is None
+    assert keys.follow_of(keys.follow("u1", "u2")) == ("u1", "u2")
+    assert keys.follow_of(keys.user("u1")) is None
+    assert keys.comment_of_owner_sort(keys.comment_owner_sort("a1", 42)) == ("a1", 42)
+    assert keys.tag_of(keys.tag_head("py#thon")["PK"]) == "py#thon"
+    assert keys.feed_entry("u1", "a1") == {"PK": keys.feed_partition("u1"), "SK": "a1"}

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from conduit.errors import TooManyRequests, Unauthorized
+from conduit.errors import CredentialsInvalid, RateLimited
+from conduit.http.error_map import status_of
 from conduit.services import users as service
 from conduit.store import quotas
 from conduit.validation import Credentials
@@ -76,7 +77,7 @@ def test_attempts_are_reserved_before_the_password_is_checked_and_given_back_on_
 
 def test_a_wrong_password_keeps_both_reservations(monkeypatch):
     store = FakeStore(monkeypatch, a_user())
-    with pytest.raises(Unauthorized) as refused:
+    with pytest.raises(CredentialsInvalid) as refused:
         service.login(attempt("wrong-password"), "203.0.113.7")
     assert refused.value.errors == {"credentials": ["invalid"]}
     assert not [call for call in store.calls if call.startswith("release")]
@@ -84,7 +85,7 @@ def test_a_wrong_password_keeps_both_reservations(monkeypatch):
 
 def test_a_full_ip_counter_refuses_before_anything_else(monkeypatch):
     store = FakeStore(monkeypatch, a_user(), full={"login-ip"})
-    with pytest.raises(TooManyRequests) as refused:
+    with pytest.raises(RateLimited) as refused:
         service.login(attempt(), "203.0.113.7")
     assert refused.value.retry_after_seconds == 17
     assert store.calls == ["reserve login-ip"]  # the email's counter untouched, no password checked
@@ -92,26 +93,26 @@ def test_a_full_ip_counter_refuses_before_anything_else(monkeypatch):
 
 def test_a_full_email_counter_gives_the_ip_reservation_back(monkeypatch):
     store = FakeStore(monkeypatch, a_user(), full={"login-email"})
-    with pytest.raises(TooManyRequests):
+    with pytest.raises(RateLimited):
         service.login(attempt(), "203.0.113.7")
     assert store.calls == ["reserve login-ip", "reserve login-email", "release login-ip"]
 
 
 def test_a_suspended_account_checks_the_password_and_answers_as_a_wrong_one(monkeypatch):
     store = FakeStore(monkeypatch, a_user(suspended=True))
-    with pytest.raises(Unauthorized) as right:
+    with pytest.raises(CredentialsInvalid) as right:
         service.login(attempt(), "203.0.113.7")
     assert "check password" in store.calls  # the same work as any other attempt: no timing tell
     assert not [call for call in store.calls if call.startswith("release")]  # counted as a failure
-    with pytest.raises(Unauthorized) as wrong:
+    with pytest.raises(CredentialsInvalid) as wrong:
         service.login(attempt("wrong-password"), "203.0.113.7")
-    assert right.value.status == wrong.value.status == 401
+    assert status_of(right.value) == status_of(wrong.value) == 401
     assert right.value.errors == wrong.value.errors == {"credentials": ["invalid"]}
 
 
 def test_an_unknown_email_checks_a_decoy_password(monkeypatch):
     store = FakeStore(monkeypatch, None)
-    with pytest.raises(Unauthorized) as refused:
+    with pytest.raises(CredentialsInvalid) as refused:
         service.login(attempt(), "203.0.113.7")
     assert refused.value.errors == {"credentials": ["invalid"]}
     assert "check password" in store.calls

@@ -96,10 +96,10 @@ def test_no_metrics_no_emf(capsys):
 
 def test_metrics_of_a_failed_request_are_still_flushed(capsys):
     def failing_login(request: Request) -> None:
-        from conduit.errors import Unauthorized
+        from conduit.errors import CredentialsInvalid
 
         observability.count("LoginFailed")
-        raise Unauthorized("credentials", "invalid")
+        raise CredentialsInvalid()
 
     response = endpoint("GET /test/none")(failing_login)(build_event(method="POST", path="/api/users/login"), None)
     assert response["statusCode"] == 401

@@ -8,7 +8,8 @@ import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from botocore.stub import ANY
 
-from conduit.errors import ServiceUnavailable
+from conduit.errors import StorageUnavailable
+from conduit.http.error_map import status_of
 from conduit.store import client as store_client
 from conduit.store import keys, ops, transactions
 from conduit.store.ops import ConditionFailed, TransactionCancelled
@@ -108,7 +109,7 @@ def test_query_follows_pages_up_to_the_limit(ddb_stub):
     assert items[0] == {"PK": "P", "SK": "S0"}
 
 
-# --- retryable faults → ServiceUnavailable ---------------------------------------------------------------
+# --- retryable faults → StorageUnavailable ---------------------------------------------------------------
 
 
 def call(operation: str) -> None:
@@ -152,9 +153,9 @@ RETRYABLE_CASES = sorted(
 @pytest.mark.parametrize(("operation", "code"), RETRYABLE_CASES)
 def test_retryable_error_codes_are_service_unavailable(ddb_stub, operation, code):
     ddb_stub.add_client_error(operation, service_error_code=code, service_message="slow down", http_status_code=400)
-    with pytest.raises(ServiceUnavailable) as caught:
+    with pytest.raises(StorageUnavailable) as caught:
         call(operation)
-    assert caught.value.status == 503
+    assert status_of(caught.value) == 503
     assert caught.value.errors == {"server": ["temporarily unavailable, retry later"]}
     assert isinstance(caught.value.__cause__, ClientError)
     assert caught.value.__cause__.response["Error"]["Code"] == code
@@ -163,7 +164,7 @@ def test_retryable_error_codes_are_service_unavailable(ddb_stub, operation, code
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_unknown_server_side_errors_are_service_unavailable(ddb_stub, status):
     ddb_stub.add_client_error("get_item", service_error_code="SomethingNew", http_status_code=status)
-    with pytest.raises(ServiceUnavailable):
+    with pytest.raises(StorageUnavailable):
         ops.get_item(USER_KEY)
 
 
@@ -203,7 +204,7 @@ class BrokenClient:
 def test_timeouts_and_connection_errors_are_service_unavailable(monkeypatch, error, operation):
     broken = BrokenClient(error)
     monkeypatch.setattr(ops, "dynamodb", lambda: broken)
-    with pytest.raises(ServiceUnavailable) as caught:
+    with pytest.raises(StorageUnavailable) as caught:
         call(operation)
     assert caught.value.__cause__ is error
     assert broken.calls == [operation]
@@ -221,7 +222,7 @@ def test_read_timeout_on_the_real_client_is_service_unavailable(monkeypatch):
     monkeypatch.setattr("botocore.retries.standard.ExponentialBackoff.delay_amount", lambda self, context: 0)
     client.meta.events.register("before-send.dynamodb.GetItem", time_out)
     try:
-        with pytest.raises(ServiceUnavailable) as caught:
+        with pytest.raises(StorageUnavailable) as caught:
             ops.get_item(USER_KEY)
     finally:
         client.meta.events.unregister("before-send.dynamodb.GetItem", time_out)
@@ -347,7 +348,7 @@ def test_transaction_cancelled_by_throttling_or_conflict_is_retryable(ddb_stub, 
     monkeypatch.setattr(ops.time, "sleep", lambda seconds: None)
     for _ in range(ops.TRANSACTION_ATTEMPTS if "TransactionConflict" in codes else 1):
         cancel(ddb_stub, *codes)
-    with pytest.raises(ServiceUnavailable) as caught:
+    with pytest.raises(StorageUnavailable) as caught:
         ops.transact([transactions.put({"PK": str(i), "SK": "x"}) for i in range(len(codes))])
     assert isinstance(caught.value.__cause__, ClientError)
 
@@ -403,7 +404,7 @@ def test_batch_get_gives_up_on_persistently_unprocessed_keys(ddb_stub):
             "batch_get_item",
             {"Responses": {"conduit": []}, "UnprocessedKeys": {"conduit": {"Keys": [ddb_key(USER_KEY)]}}},
         )
-    with pytest.raises(ServiceUnavailable):
+    with pytest.raises(StorageUnavailable):
         ops.batch_get([USER_KEY])
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from conduit.errors import Unprocessable
+from conduit.errors import InvalidInput
+from conduit.http.error_map import status_of
 from conduit.services.paging import Page, page_from
 
 NOT_AN_INTEGER = "must be a non-negative integer"
 
 
 def errors_of(query: dict[str, str], **caps: int) -> dict[str, list[str]]:
-    with pytest.raises(Unprocessable) as caught:
+    with pytest.raises(InvalidInput) as caught:
         page_from(query, **caps)
-    assert caught.value.status == 422
+    assert status_of(caught.value) == 422
     return caught.value.errors
 
 
@@ -82,6 +83,6 @@ def test_limits_come_from_settings(set_env):
 
 @pytest.mark.parametrize("raw", ["²", "³", "①", "1²", "\u0661"])
 def test_non_ascii_digits_are_rejected(raw):
-    with pytest.raises(Unprocessable) as caught:
+    with pytest.raises(InvalidInput) as caught:
         page_from({"limit": raw})
     assert caught.value.errors == {"limit": ["must be a non-negative integer"]}

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from conduit.errors import PayloadTooLarge, Unauthorized, Unprocessable, UnsupportedMediaType
+from conduit.errors import BodyNotJson, InvalidInput, PayloadTooLarge, TokenMissing
+from conduit.http.error_map import status_of
 from conduit.http.request import MAX_JSON_DEPTH, Request
 from conduit.validation import NewCommentBody
 from tests.unit.helpers import build_event
@@ -17,9 +18,9 @@ def request_with(**kwargs) -> Request:
 
 
 def unprocessable(request: Request) -> dict[str, list[str]]:
-    with pytest.raises(Unprocessable) as caught:
+    with pytest.raises(InvalidInput) as caught:
         request.json()
-    assert caught.value.status == 422
+    assert status_of(caught.value) == 422
     return caught.value.errors
 
 
@@ -100,7 +101,7 @@ def test_no_authorization_header():
 
 def test_require_viewer():
     request = request_with()
-    with pytest.raises(Unauthorized) as caught:
+    with pytest.raises(TokenMissing) as caught:
         request.require_viewer()
     assert caught.value.errors == {"token": ["is missing"]}
     request.viewer = "u1"
@@ -178,9 +179,9 @@ def test_missing_content_type_is_treated_as_json():
 )
 def test_other_content_types_are_unsupported_media_types(content_type):
     request = request_with(headers={"content-type": content_type}, body={"a": 1})
-    with pytest.raises(UnsupportedMediaType) as caught:
+    with pytest.raises(BodyNotJson) as caught:
         request.json()
-    assert caught.value.status == 415
+    assert status_of(caught.value) == 415
     assert caught.value.errors == {"body": ["must be JSON (Content-Type: application/json)"]}
 
 
@@ -226,7 +227,7 @@ def test_body_over_max_body_bytes_is_too_large():
     body = json.dumps({"comment": {"body": "x" * (64 * 1024)}})
     with pytest.raises(PayloadTooLarge) as caught:
         request_with(raw_body=body).json()
-    assert caught.value.status == 413
+    assert status_of(caught.value) == 413
     assert caught.value.errors == {"body": ["is too large (maximum is 65536 bytes)"]}
 
 
@@ -283,6 +284,6 @@ def test_pathological_nesting_does_not_crash():
 
 def test_body_validates_with_a_model():
     request = request_with(body={"comment": {"body": ""}})
-    with pytest.raises(Unprocessable) as caught:
+    with pytest.raises(InvalidInput) as caught:
         request.body(NewCommentBody)
     assert caught.value.errors == {"body": ["can't be blank"]}

@@ -8,17 +8,30 @@ import logging
 import pytest
 
 from conduit.errors import (
-    ApiError,
-    Conflict,
-    Forbidden,
+    AdminOnly,
+    AlreadyTaken,
+    ArticleNotFound,
+    BodyNotJson,
+    CommentNotFound,
+    CredentialsInvalid,
+    DomainError,
+    EmailTaken,
+    EmailUnverified,
+    IdempotencyKeyReused,
+    InvalidInput,
+    NotAuthor,
     NotFound,
     PayloadTooLarge,
-    ServiceUnavailable,
-    Unauthorized,
-    Unprocessable,
-    UnsupportedMediaType,
-    invalid_token,
-    missing_token,
+    ProfileNotFound,
+    RateLimited,
+    RequestInProgress,
+    StorageUnavailable,
+    TokenInvalid,
+    TokenMissing,
+    Unavailable,
+    UsernameTaken,
+    UserSuspended,
+    WrongPassword,
 )
 from conduit.http.responses import JSON_TYPE, Encoded, encode, error_response, json_response
 
@@ -72,21 +85,33 @@ def test_none_payload_has_an_empty_body():
 @pytest.mark.parametrize(
     ("error", "status", "errors"),
     [
-        (ApiError("field", "is odd"), 400, {"field": ["is odd"]}),
-        (Unauthorized("token", "is invalid"), 401, {"token": ["is invalid"]}),
-        (missing_token(), 401, {"token": ["is missing"]}),
-        (invalid_token(), 401, {"token": ["is invalid"]}),
-        (Forbidden("article"), 403, {"article": ["forbidden"]}),
-        (NotFound("profile"), 404, {"profile": ["not found"]}),
-        (Conflict("email"), 409, {"email": ["has already been taken"]}),
-        (Conflict("slug", "is in use"), 409, {"slug": ["is in use"]}),
+        (DomainError("field", "is odd"), 400, {"field": ["is odd"]}),
+        (TokenMissing(), 401, {"token": ["is missing"]}),
+        (TokenInvalid(), 401, {"token": ["is invalid"]}),
+        (CredentialsInvalid(), 401, {"credentials": ["invalid"]}),
+        (UserSuspended(), 401, {"user": ["is suspended"]}),
+        (NotAuthor("article"), 403, {"article": ["forbidden"]}),
+        (AdminOnly(), 403, {"admin": ["forbidden"]}),
+        (WrongPassword(), 403, {"password": ["is invalid"]}),
+        (EmailUnverified(), 403, {"email": ["must be verified before publishing"]}),
+        (NotFound("deletion"), 404, {"deletion": ["not found"]}),
+        (ArticleNotFound(), 404, {"article": ["not found"]}),
+        (CommentNotFound(), 404, {"comment": ["not found"]}),
+        (ProfileNotFound(), 404, {"profile": ["not found"]}),
+        (EmailTaken(), 409, {"email": ["has already been taken"]}),
+        (UsernameTaken(), 409, {"username": ["has already been taken"]}),
+        (AlreadyTaken("slug", "is in use"), 409, {"slug": ["is in use"]}),
+        (RequestInProgress(), 409, {"Idempotency-Key": ["a request with this key is still in progress"]}),
         (PayloadTooLarge("body", "is too large"), 413, {"body": ["is too large"]}),
-        (UnsupportedMediaType("body", "must be JSON"), 415, {"body": ["must be JSON"]}),
-        (Unprocessable("title", "can't be blank"), 422, {"title": ["can't be blank"]}),
-        (ServiceUnavailable(), 503, {"server": ["temporarily unavailable, retry later"]}),
+        (BodyNotJson("body", "must be JSON"), 415, {"body": ["must be JSON"]}),
+        (InvalidInput("title", "can't be blank"), 422, {"title": ["can't be blank"]}),
+        (IdempotencyKeyReused(), 422, {"Idempotency-Key": ["was already used with a different request"]}),
+        (RateLimited(17), 429, {"rate": ["limit reached, retry later"]}),
+        (Unavailable(), 503, {"server": ["temporarily unavailable, retry later"]}),
+        (StorageUnavailable(), 503, {"server": ["temporarily unavailable, retry later"]}),
     ],
 )
-def test_api_errors_map_to_their_status_and_body(error, status, errors):
+def test_domain_errors_map_to_their_status_and_body(error, status, errors):
     response = error_response(error, "req-1")
     assert response["statusCode"] == status
     assert response["headers"]["content-type"] == JSON_TYPE
@@ -94,21 +119,25 @@ def test_api_errors_map_to_their_status_and_body(error, status, errors):
 
 
 def test_error_with_several_messages():
-    error = Unprocessable("email", "is invalid").add("username", "can't be blank").add("email", "is too long")
+    error = InvalidInput("email", "is invalid").add("username", "can't be blank").add("email", "is too long")
     assert body_of(error_response(error)) == {
         "errors": {"email": ["is invalid", "is too long"], "username": ["can't be blank"]}
     }
 
 
+def test_rate_limited_says_when_to_retry():
+    assert error_response(RateLimited(17))["headers"]["retry-after"] == "17"
+
+
 def test_service_unavailable_adds_retry_after():
-    response = error_response(ServiceUnavailable())
+    response = error_response(StorageUnavailable())
     assert response["statusCode"] == 503
     assert response["headers"]["retry-after"] == "1"
     assert response["headers"]["content-type"] == JSON_TYPE
 
 
 def test_other_errors_have_no_retry_after():
-    assert "retry-after" not in error_response(NotFound("article"))["headers"]
+    assert "retry-after" not in error_response(ArticleNotFound())["headers"]
 
 
 class SecretBearingError(RuntimeError):

@@ -12,7 +12,8 @@ from typing import Any
 import jwt
 import pytest
 
-from conduit.errors import Unauthorized
+from conduit.errors import TokenInvalid
+from conduit.http.error_map import status_of
 from conduit.security import keyset
 from conduit.security.tokens import issue_token, verify_claims, verify_token
 from tests.unit.helpers import TEST_SECRET
@@ -32,9 +33,9 @@ def valid_claims(**overrides: Any) -> dict[str, Any]:
 
 
 def assert_rejected(token: str) -> None:
-    with pytest.raises(Unauthorized) as caught:
+    with pytest.raises(TokenInvalid) as caught:
         verify_token(token)
-    assert caught.value.status == 401
+    assert status_of(caught.value) == 401
     assert caught.value.errors == INVALID
 
 

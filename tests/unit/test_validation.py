@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from conduit.errors import Unprocessable
+from conduit.http.error_map import status_of
 from conduit.validation import (
     MAX_TAGS,
     ArticleChanges,
@@ -40,7 +41,7 @@ def article(**overrides: Any) -> dict[str, Any]:
 def errors_of(model: type, data: Any) -> dict[str, list[str]]:
     with pytest.raises(Unprocessable) as caught:
         parse(model, data)
-    assert caught.value.status == 422
+    assert status_of(caught.value) == 422
     return caught.value.errors
 
 

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from conduit.errors import Conflict, ServiceUnavailable, Unprocessable
+from conduit.errors import IdempotencyKeyReused, InvalidInput, RequestInProgress, Unavailable
 from conduit.settings import get_settings
-from conduit.store import receipts
+from conduit.store import keys, receipts
 
 HEADER = "idempotency-key"
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")
@@ -34,7 +34,7 @@ def run_once(
     if key is None:
         return story()
     if not _KEY.fullmatch(key):
-        raise Unprocessable("Idempotency-Key", "must be 1 to 255 visible ASCII characters")
+        raise InvalidInput("Idempotency-Key", "must be 1 to 255 visible ASCII characters")
     from aws_lambda_powertools.utilities.idempotency import exceptions as idem
     from aws_lambda_powertools.utilities.idempotency import idempotent_function
 
@@ -56,11 +56,11 @@ def run_once(
     try:
         return once(request={"key": f"{caller}|{key}", "body": fingerprint})
     except idem.IdempotencyValidationError:
-        raise Unprocessable("Idempotency-Key", receipts.KEY_REUSED) from None
+        raise IdempotencyKeyReused() from None
     except idem.IdempotencyAlreadyInProgressError:
-        raise Conflict("Idempotency-Key", "a request with this key is still in progress") from None
+        raise RequestInProgress() from None
     except (idem.IdempotencyPersistenceLayerError, idem.IdempotencyPersistenceConnectionError) as error:
-        raise ServiceUnavailable() from error
+        raise Unavailable() from error
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +87,7 @@ def _store(route: str, table_name: str) -> Any:
         table_name=table_name,
         key_attr="PK",
         sort_key_attr="SK",
-        static_pk_value=f"IDEMPOTENCY#{route}",
+        static_pk_value=keys.idempotency_partition(route),
         expiry_attr="expiresAt",
         boto3_client=_RetrySafeRecordPuts(dynamodb()),
     )

@@ -6,7 +6,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from conduit.errors import ServiceUnavailable
+from conduit.errors import Unavailable
 from conduit.settings import get_settings
 
 
@@ -38,4 +38,4 @@ def send(queue_url: str, payload: dict[str, Any], delay_seconds: int = 0) -> Non
     try:
         client("sqs").send_message(**request)
     except (BotoCoreError, ClientError):
-        raise ServiceUnavailable() from None
+        raise Unavailable() from None

@@ -1,14 +1,11 @@
-"""GraphQL errors: the layer's ApiErrors become `extensions.code`, in this one place.
+"""GraphQL errors: the layer's domain errors become `extensions.code`, in this one place.
+
+Codes come from the same table as REST's statuses, conduit.http.error_map (UNAUTHENTICATED,
+FORBIDDEN, NOT_FOUND, CONFLICT, BAD_USER_INPUT, RATE_LIMITED, UNAVAILABLE, BAD_REQUEST):
 
 | raised                                  | extensions.code          | also in extensions         |
 |-----------------------------------------|--------------------------|----------------------------|
-| Unauthorized (401)                      | UNAUTHENTICATED          | errors                     |
-| Forbidden (403)                         | FORBIDDEN                | errors                     |
-| NotFound (404)                          | NOT_FOUND                | errors                     |
-| Conflict (409)                          | CONFLICT                 | errors                     |
-| Unprocessable (422), PayloadTooLarge    | BAD_USER_INPUT           | errors                     |
-| TooManyRequests (429)                   | RATE_LIMITED             | errors, retryAfter         |
-| ServiceUnavailable (503)                | UNAVAILABLE              | errors, retryAfter         |
+| a DomainError (conduit.errors)          | its row in error_map     | errors, retryAfter if set  |
 | syntax error, too many tokens           | GRAPHQL_PARSE_FAILED     |                            |
 | invalid document, depth, aliases, introspection off | GRAPHQL_VALIDATION_FAILED |              |
 | variables of the wrong type             | BAD_USER_INPUT           |                            |
@@ -32,31 +29,22 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
 from conduit import observability
-from conduit.errors import ApiError, ServiceUnavailable
+from conduit.errors import DomainError
+from conduit.http import error_map
 
-CODES_BY_STATUS = {
-    401: "UNAUTHENTICATED",
-    403: "FORBIDDEN",
-    404: "NOT_FOUND",
-    409: "CONFLICT",
-    413: "BAD_USER_INPUT",
-    422: "BAD_USER_INPUT",
-    429: "RATE_LIMITED",
-    503: "UNAVAILABLE",
-}
 INTERNAL = "INTERNAL_SERVER_ERROR"
 INTERNAL_MESSAGE = "Internal server error"
 SUGGESTION = " Did you mean "
 
 
-def api_error_extensions(error: ApiError) -> dict[str, Any]:
-    extensions: dict[str, Any] = {"code": CODES_BY_STATUS.get(error.status, "BAD_REQUEST"), "errors": error.errors}
-    if getattr(error, "retry_after_seconds", None) is not None:
+def api_error_extensions(error: DomainError) -> dict[str, Any]:
+    extensions: dict[str, Any] = {"code": error_map.code_of(error), "errors": error.errors}
+    if error.retry_after_seconds is not None:
         extensions["retryAfter"] = error.retry_after_seconds
     return extensions
 
 
-def message_of(error: ApiError) -> str:
+def message_of(error: DomainError) -> str:
     """Every field's messages in one line: "title can't be blank; body can't be blank"."""
     return "; ".join(f"{field} {message}" for field, messages in error.errors.items() for message in messages)
 
@@ -70,17 +58,18 @@ def cause(error: GraphQLError) -> BaseException | None:
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """An exception raised by a resolver that is not one of the layer's ApiErrors (a bug)."""
+    """An exception raised by a resolver that is not one of the layer's domain errors (a bug)."""
     original = cause(error)
-    return original is not None and not isinstance(original, (ApiError, GraphQLError))
+    return original is not None and not isinstance(original, (DomainError, GraphQLError))
 
 
 def log_unexpected(errors: list[GraphQLError]) -> None:
     """Schema.process_errors: the client's mistakes are not logged; bugs are, with their traceback,
     and an unavailable dependency as a warning (as REST's error_response does)."""
     for error in errors:
-        if isinstance(cause(error), ServiceUnavailable):
-            observability.logger().warning("dependency unavailable", extra={"cause": repr(cause(error).__cause__)})
+        original = cause(error)
+        if original is not None and error_map.is_unavailable(original):
+            observability.logger().warning("dependency unavailable", extra={"cause": repr(original.__cause__)})
         elif is_unexpected(error):
             observability.logger().error(
                 "unhandled error in a resolver", exc_info=cause(error), extra={"path": error.path}
@@ -110,7 +99,7 @@ class ErrorCodes(SchemaExtension):
 
     def _coded(self, error: GraphQLError) -> GraphQLError:
         original = cause(error)
-        if isinstance(original, ApiError):
+        if isinstance(original, DomainError):
             return _with(error, message_of(original), api_error_extensions(original))
         if is_unexpected(error):
             return _with(error, INTERNAL_MESSAGE, {"code": INTERNAL})

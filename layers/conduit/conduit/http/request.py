@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from conduit.authz import Role
-from conduit.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType, missing_token
+from conduit.errors import BodyNotJson, InvalidInput, PayloadTooLarge, TokenMissing
 from conduit.settings import get_settings
 
 if TYPE_CHECKING:  # pydantic is imported only by handlers that parse a body
@@ -58,7 +58,7 @@ class Request:
 
     def require_viewer(self) -> str:
         if self.viewer is None:
-            raise missing_token()
+            raise TokenMissing()
         return self.viewer
 
     def path_param(self, name: str) -> str:
@@ -78,17 +78,17 @@ class Request:
         if len(self.raw_body) > get_settings().max_body_bytes:
             raise PayloadTooLarge("body", f"is too large (maximum is {get_settings().max_body_bytes} bytes)")
         if not is_json_media_type(self.headers.get("content-type", JSON_MEDIA_TYPE)):
-            raise UnsupportedMediaType("body", "must be JSON (Content-Type: application/json)")
+            raise BodyNotJson("body", "must be JSON (Content-Type: application/json)")
         if not self.raw_body.strip():
-            raise Unprocessable("body", "can't be blank")
+            raise InvalidInput("body", "can't be blank")
         try:
             decoded = json.loads(self.raw_body.decode("utf-8"), object_pairs_hook=_unique_keys)
         except _DuplicateKey:
-            raise Unprocessable("body", "has a duplicate key") from None
+            raise InvalidInput("body", "has a duplicate key") from None
         except (UnicodeDecodeError, ValueError, RecursionError):
-            raise Unprocessable("body", "is not valid JSON") from None
+            raise InvalidInput("body", "is not valid JSON") from None
         if _depth(decoded) > MAX_JSON_DEPTH:
-            raise Unprocessable("body", "is nested too deeply")
+            raise InvalidInput("body", "is nested too deeply")
         return decoded
 
 

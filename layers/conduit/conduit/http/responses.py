@@ -1,4 +1,4 @@
-"""HTTP responses, and the one place where errors become status codes."""
+"""HTTP responses; errors become status codes and bodies by the one table in http.error_map."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from conduit import observability
-from conduit.errors import ApiError, ServiceUnavailable
+from conduit.errors import DomainError
+from conduit.http import error_map
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -31,16 +32,16 @@ def json_response(status: int, payload: Any, headers: dict[str, str] | None = No
 
 
 def error_response(error: BaseException, request_id: str = "") -> dict[str, Any]:
-    """Known errors keep their status and message; anything else is a 500 that leaks nothing."""
-    if isinstance(error, ApiError):
+    """Domain errors take their status and body from error_map; anything else is a 500 that leaks nothing."""
+    if isinstance(error, DomainError):
         headers = {}
         if error.retry_after_seconds is not None:
             headers["retry-after"] = str(error.retry_after_seconds)
-        if isinstance(error, ServiceUnavailable):
+        if error_map.is_unavailable(error):
             observability.logger().warning(
                 "dependency unavailable", extra={"requestId": request_id, "cause": repr(error.__cause__)}
             )
-        return json_response(error.status, {"errors": error.errors}, headers)
+        return json_response(error_map.status_of(error), error_map.body_of(error), headers)
     observability.logger().error("unhandled error", exc_info=error, extra={"requestId": request_id})
     return json_response(500, {"errors": {"server": ["internal error"]}})
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from conduit import observability
 from conduit.authz import Role, Rule
-from conduit.errors import Forbidden, TooManyRequests, Unauthorized, invalid_token
+from conduit.errors import AdminOnly, RateLimited, TokenInvalid, UserSuspended
 from conduit.settings import get_settings
 
 if TYPE_CHECKING:
@@ -39,23 +39,23 @@ def current_role(claims: Claims, token: str) -> Role:
         state = _auth_state(claims.subject)
     grace = get_settings().password_change_grace_seconds
     if state is None or not credentials.is_current(state, claims.credentials_version, token, grace):
-        raise invalid_token()
+        raise TokenInvalid()
     if state.get("suspended"):
-        raise Unauthorized("user", "is suspended")
+        raise UserSuspended()
     return Role(state.get("role") or Role.USER)
 
 
 def check(rule: Rule, role: Role | None, subject: str) -> None:
     """Role allowed for the route, and the write quota of `subject` (user id, or ip:<address>)."""
     if role is not None and role not in rule.roles:
-        raise Forbidden("admin")
+        raise AdminOnly()
     if rule.write:
         from conduit.store import quotas
 
         reservation = quotas.reserve("write", subject, get_settings().write_quota_per_minute)
         if reservation.refused:
             observability.count("RateLimited")
-            raise TooManyRequests(reservation.retry_after)
+            raise RateLimited(reservation.retry_after)
 
 
 def forget(uid: str) -> None:

@@ -12,7 +12,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from conduit.errors import invalid_token
+from conduit.errors import TokenInvalid
 from conduit.security import keyset
 from conduit.settings import get_settings
 
@@ -51,7 +51,7 @@ def verify_claims(token: str) -> Claims:
         kid = jwt.get_unverified_header(token).get("kid", keyset.DEFAULT_KID)
         secret = keyset.secret_for(kid) if isinstance(kid, str) else None
         if secret is None:
-            raise invalid_token()
+            raise TokenInvalid()
         claims = jwt.decode(
             token,
             secret,
@@ -60,13 +60,13 @@ def verify_claims(token: str) -> Claims:
             leeway=get_settings().jwt_leeway_seconds,
         )
     except jwt.PyJWTError as exc:
-        raise invalid_token() from exc
+        raise TokenInvalid() from exc
     subject = claims.get("sub")
     version = claims.get("cv", 0)
     if not isinstance(subject, str) or not subject:
-        raise invalid_token()
+        raise TokenInvalid()
     if not isinstance(version, int) or isinstance(version, bool) or version < 0:
-        raise invalid_token()
+        raise TokenInvalid()
     return Claims(subject, version)
 
 

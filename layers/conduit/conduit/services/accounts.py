@@ -35,7 +35,16 @@ from collections.abc import Callable
 from typing import Any
 
 from conduit import observability, queues
-from conduit.errors import Forbidden, NotFound, ServiceUnavailable, TooManyRequests, invalid_token
+from conduit.errors import (
+    ChangedConcurrently,
+    DeletionNotFound,
+    NotAuthor,
+    NotFound,
+    ProfileNotFound,
+    RateLimited,
+    TokenInvalid,
+    WrongPassword,
+)
 from conduit.security import guard
 from conduit.security.passwords import verify_password
 from conduit.settings import get_settings
@@ -56,14 +65,12 @@ def request_deletion(uid: str, password: str) -> dict[str, Any]:
     reservation = quotas.reserve("delete-account", uid, get_settings().login_failures_per_minute)
     if reservation.refused:
         observability.count("RateLimited")
-        raise TooManyRequests(reservation.retry_after)
+        raise RateLimited(reservation.retry_after)
     user = users.get(uid, consistent=True)
     if user is None:
-        raise invalid_token()
+        raise TokenInvalid()
     if not verify_password(password, user["passwordHash"]):
-        error = Forbidden("password")
-        error.errors = {"password": ["is invalid"]}
-        raise error
+        raise WrongPassword()
     quotas.release(reservation)
     return _start(user, requested_by=uid)
 
@@ -72,7 +79,7 @@ def delete_by_admin(username: str, admin: str) -> dict[str, Any]:
     uid = users.id_for_username(username)
     user = users.get(uid, consistent=True) if uid else None
     if user is None:
-        raise NotFound("profile")
+        raise ProfileNotFound()
     return _start(user, requested_by=admin)
 
 
@@ -98,7 +105,7 @@ def _start(user: Item, requested_by: str) -> dict[str, Any]:
     except deletions.AlreadyDeleting:
         return status(uid)
     except ops.TransactionCancelled:
-        raise ServiceUnavailable() from None  # changed concurrently; nothing was written
+        raise ChangedConcurrently() from None  # nothing was written
     guard.forget(uid)
     _queue(uid, 0)
     return _view(job)
@@ -112,9 +119,9 @@ def _queue(uid: str, step: int, delay_seconds: int = 0) -> None:
 
 
 def status(uid: str) -> dict[str, Any]:
-    job = deletions.get(uid) if keys.partition_storable(f"DELETION#{uid}") else None
+    job = deletions.get(uid)  # an id no key can hold finds nothing (store.ops)
     if job is None:
-        raise NotFound("deletion")
+        raise DeletionNotFound()
     return _view(job)
 
 
@@ -135,26 +142,15 @@ def _view(job: Item) -> dict[str, Any]:
 
 def run_batch(uid: str, step: int) -> str:
     """Run the batch of `step` of the job of `uid`; returns what happened (for the consumer's log)."""
-    settings = get_settings()
     job = deletions.get(uid)
     if job is None or job["state"] == "done":
         return "no job"
     if int(job["step"]) != step:
         return "stale message"  # another message carries the job's current step
-    phase, removed = job["phase"], {k: int(v) for k, v in (job.get("removed") or {}).items()}
-    if phase == "user":
-        wait = int(job["requestedEpoch"]) + settings.deletion_settle_seconds - int(time.time())
-        if not job.get("swept"):
-            if wait > 0:
-                _queue(uid, step, delay_seconds=wait)  # the same step, after the account's last writes
-                return "settling"
-            if deletions.advance(uid, step, {"phase": PHASES[0], "cursor": None, "swept": True}):
-                _queue(uid, step + 1)
-            return "sweeping again"
-        if deletions.finish(uid, step, removed):
-            return "done"
-        return "finished by another delivery"
-    cursor, done, count = _work(uid, phase, job.get("cursor"), settings)
+    if job["phase"] == "user":
+        return _last_phase(uid, step, job)
+    phase, removed = job["phase"], _removed(job)
+    cursor, done, count = _work(uid, phase, job.get("cursor"), get_settings())
     removed[phase] = removed.get(phase, 0) + count
     changes: dict[str, Any] = {"removed": removed, "cursor": cursor}
     if done:
@@ -164,6 +160,23 @@ def run_batch(uid: str, step: int) -> str:
         _queue(uid, step + 1)
         return f"{phase}: {count} removed"
     return "advanced by another delivery"
+
+
+def _removed(job: Item) -> dict[str, int]:
+    return {name: int(count) for name, count in (job.get("removed") or {}).items()}
+
+
+def _last_phase(uid: str, step: int, job: Item) -> str:
+    """Once the account's last writes have landed, every phase once more; then the user item goes."""
+    if job.get("swept"):
+        return "done" if deletions.finish(uid, step, _removed(job)) else "finished by another delivery"
+    wait = int(job["requestedEpoch"]) + get_settings().deletion_settle_seconds - int(time.time())
+    if wait > 0:
+        _queue(uid, step, delay_seconds=wait)  # the same step, after the account's last writes
+        return "settling"
+    if deletions.advance(uid, step, {"phase": PHASES[0], "cursor": None, "swept": True}):
+        _queue(uid, step + 1)
+    return "sweeping again"
 
 
 def _work(uid: str, phase: str, cursor: Row | None, settings: Any) -> tuple[Row | None, bool, int]:
@@ -226,10 +239,10 @@ def _articles(uid: str) -> tuple[Any, Any]:
 
 def _comments(uid: str) -> tuple[Any, Any]:
     def remove(row: Row) -> int:
-        aid, comment_id = row["GSI1SK"].rsplit("#", 1)
+        aid, comment_id = keys.comment_of_owner_sort(row["GSI1SK"])
         try:
-            comments.delete(aid, int(comment_id), uid)
-        except (NotFound, Forbidden):
+            comments.delete(aid, comment_id, uid)
+        except (NotFound, NotAuthor):
             return 0
         return 1
 
@@ -254,7 +267,7 @@ def _following(uid: str) -> tuple[Any, Any]:
             feed.on_unfollow(uid, followee)
         return 1
 
-    return _table_reader(f"USER#{uid}", keys.FOLLOWS_PREFIX), remove
+    return _table_reader(keys.user_partition(uid), keys.FOLLOWS_PREFIX), remove
 
 
 def _followers(uid: str) -> tuple[Any, Any]:
@@ -267,10 +280,10 @@ def _followers(uid: str) -> tuple[Any, Any]:
 
 def _feed(uid: str) -> tuple[Any, Any]:
     def remove(row: Row) -> int:
-        ops.delete_item(feed.entry(uid, row["SK"]))  # the user's own feed: its feedCount goes with the user
+        ops.delete_item(keys.feed_entry(uid, row["SK"]))  # the user's own feed: its feedCount goes with the user
         return 1
 
-    return _table_reader(f"FEED#{uid}"), remove
+    return _table_reader(keys.feed_partition(uid)), remove
 
 
 _PHASES: dict[str, Callable[[str], tuple[Any, Any]]] = {

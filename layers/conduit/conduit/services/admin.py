@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from conduit.authz import Role
-from conduit.errors import NotFound, Unprocessable
+from conduit.errors import InvalidInput, ProfileNotFound
 from conduit.security import guard
 from conduit.services.paging import Page
 from conduit.store import users
@@ -15,7 +15,7 @@ from conduit.store.client import Item
 def _user_id(username: str) -> str:
     uid = users.id_for_username(username)
     if uid is None:
-        raise NotFound("profile")
+        raise ProfileNotFound()
     return uid
 
 
@@ -37,7 +37,7 @@ def list_users(page: Page) -> dict[str, Any]:
 def set_role(username: str, role: Role, acting_admin: str) -> dict[str, Any]:
     uid = _user_id(username)
     if uid == acting_admin and role != Role.ADMIN:
-        raise Unprocessable("role", "admins cannot demote themselves")
+        raise InvalidInput("role", "admins cannot demote themselves")
     updated = users.set_flags(uid, role=role.value)
     guard.forget(uid)
     return {"user": admin_view(updated)}
@@ -46,7 +46,7 @@ def set_role(username: str, role: Role, acting_admin: str) -> dict[str, Any]:
 def set_suspended(username: str, suspended: bool, acting_admin: str) -> dict[str, Any]:
     uid = _user_id(username)
     if uid == acting_admin:
-        raise Unprocessable("user", "admins cannot suspend themselves")
+        raise InvalidInput("user", "admins cannot suspend themselves")
     updated = users.set_flags(uid, suspended=suspended)
     guard.forget(uid)
     return {"user": admin_view(updated)}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from conduit import observability
 from conduit.authz import Role, may_moderate
-from conduit.errors import Forbidden, NotFound, ServiceUnavailable, Unprocessable
+from conduit.errors import ArticleNotFound, InvalidInput, NotAuthor, TokenInvalid, Unavailable
 from conduit.services import relations, slugs
 from conduit.services.paging import Page
 from conduit.services.views import (
@@ -51,9 +51,11 @@ def create(viewer: str, new: NewArticle) -> ArticleView:
             stored = articles.create({**article, "slug": slug})
         except articles.SlugTaken:
             continue
+        except articles.AuthorMissing:
+            raise TokenInvalid() from None  # the token outlived its user
         observability.count("ArticlePublished")
         return _single(stored, viewer)
-    raise ServiceUnavailable()
+    raise Unavailable()  # every candidate slug taken meanwhile: a retry draws new ones
 
 
 def get(slug: str, viewer: str | None) -> ArticleView:
@@ -66,7 +68,7 @@ def _read(marker: Item, viewer: str | None) -> ArticleView:
     seen = relations.load(viewer, [marker["authorId"]], [aid], also=[keys.article(aid)])
     article = seen.extras.get(_key(keys.article(aid)))
     if article is None:
-        raise NotFound("article")
+        raise ArticleNotFound()
     return _render(article, seen)
 
 
@@ -88,7 +90,7 @@ def update(slug: str, viewer: str, changes: ArticleChanges) -> ArticleView:
         except articles.SlugTaken:
             continue
         return _single(updated, viewer)
-    raise ServiceUnavailable()
+    raise Unavailable()
 
 
 def delete(slug: str, viewer: str, role: Role | None = None) -> None:
@@ -112,7 +114,7 @@ def unfavorite(slug: str, viewer: str) -> ArticleView:
 def list_articles(filters: dict[str, str], page: Page, viewer: str | None) -> MultipleArticles:
     chosen = {name: value for name, value in filters.items() if name in LIST_FILTERS and value}
     if len(chosen) > 1:
-        raise Unprocessable("query", "filter by at most one of tag, author, favorited")
+        raise InvalidInput("query", "filter by at most one of tag, author, favorited")
     if "tag" in chosen:
         ids = articles.ids_with_tag(chosen["tag"], page.offset, page.limit)
         return _listing(ids, viewer, None, None, counters.tag_total(chosen["tag"]))
@@ -157,15 +159,22 @@ def feed(viewer: str, page: Page) -> MultipleArticles:
 def _listing(
     ids: list[str], viewer: str | None, counter_key: keys.Key | None, counter: str | None, total: int = 0
 ) -> MultipleArticles:
-    wanted = [keys.article(aid) for aid in ids]
-    if counter_key:
-        wanted.append(counter_key)
-    found = ops.batch_get(wanted, projection=(*articles.SUMMARY_FIELDS, counter or "articleCount")) if wanted else {}
-    if counter_key:
-        total = max(found.get(_key(counter_key), {}).get(counter or "", 0), 0)
-    page = [found[_key(keys.article(aid))] for aid in ids if _key(keys.article(aid)) in found]
+    """The page's articles, with `total` or, if `counter_key`, the total read from that item's `counter`."""
+    page, counted = _read_page(ids, counter_key, counter or "articleCount")
     seen = relations.load(viewer, {a["authorId"] for a in page}, [a["id"] for a in page])
-    return {"articles": [_summary(a, seen) for a in page], "articlesCount": total}
+    return {"articles": [_summary(a, seen) for a in page], "articlesCount": total if counted is None else counted}
+
+
+def _read_page(ids: list[str], counter_key: keys.Key | None, counter: str) -> tuple[list[Item], int | None]:
+    """The articles that exist of `ids`, in order, and the counter (None without `counter_key`): one batch."""
+    wanted = [keys.article(aid) for aid in ids] + ([counter_key] if counter_key else [])
+    if not wanted:
+        return [], None
+    found = ops.batch_get(wanted, projection=(*articles.SUMMARY_FIELDS, counter))
+    page = [found[key] for key in (_key(keys.article(aid)) for aid in ids) if key in found]
+    if counter_key is None:
+        return page, None
+    return page, max(found.get(_key(counter_key), {}).get(counter, 0), 0)
 
 
 def _single(article: Item, viewer: str) -> ArticleView:
@@ -183,7 +192,7 @@ def _summary(article: Item, seen: relations.Relations) -> ArticleSummaryView:
 def _marker(slug: str) -> Item:
     marker = articles.find_by_slug(slug)
     if marker is None:
-        raise NotFound("article")
+        raise ArticleNotFound()
     return marker
 
 
@@ -191,10 +200,10 @@ def _owned(slug: str, viewer: str, moderating: bool = False) -> Item:
     """The article as stored now, if `viewer` wrote it (the write re-checks this in its condition)."""
     marker = _marker(slug)
     if marker["authorId"] != viewer and not moderating:
-        raise Forbidden("article")
-    article = ops.get_item(keys.article(marker["articleId"]), consistent=True)
+        raise NotAuthor("article")
+    article = articles.get(marker["articleId"], consistent=True)
     if article is None:
-        raise NotFound("article")
+        raise ArticleNotFound()
     return article
 
 

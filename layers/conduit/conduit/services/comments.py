@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from conduit import observability
 from conduit.authz import Role, may_moderate
-from conduit.errors import NotFound
+from conduit.errors import ArticleNotFound, CommentNotFound
 from conduit.services import relations
 from conduit.services.paging import Page
 from conduit.services.views import CommentView, comment_view
@@ -19,7 +19,7 @@ from conduit.store.client import Item
 def _article_id(slug: str) -> str:
     marker = articles.find_by_slug(slug)
     if marker is None:
-        raise NotFound("article")
+        raise ArticleNotFound()
     return marker["articleId"]
 
 
@@ -61,6 +61,17 @@ def pages(wanted: Sequence[Wanted], viewer: str | None) -> list[list[CommentView
             found = dict(zip(unique, pool.map(read, unique), strict=True))
     seen = relations.load(viewer, {c["authorId"] for listed in found.values() for c in listed})
     return [[comment_view(c, seen.author(c["authorId"])) for c in found[one]] for one in wanted]
+
+
+ID_DIGITS = 12  # comment ids are stored zero-padded to 12 digits (store.keys.comment)
+
+
+def parse_id(raw: str) -> int:
+    """A comment id from a path: ASCII digits, at most ID_DIGITS of them; anything else names no
+    comment (404, as an id that does not exist)."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > ID_DIGITS:
+        raise CommentNotFound()
+    return int(raw)
 
 
 def delete(slug: str, comment_id: int, viewer: str, role: Role | None = None) -> None:

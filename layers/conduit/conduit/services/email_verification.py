@@ -14,7 +14,7 @@ import hashlib
 import secrets
 
 from conduit import mail, observability
-from conduit.errors import ApiError, Forbidden, ServiceUnavailable, TooManyRequests, Unprocessable
+from conduit.errors import ChangedConcurrently, DomainError, EmailUnverified, InvalidInput, RateLimited
 from conduit.settings import get_settings
 from conduit.store import ops, quotas, users, verifications
 from conduit.store.client import Item
@@ -41,7 +41,7 @@ def send_best_effort(user: Item) -> None:
     (they can ask again), never fails the request."""
     try:
         send(user)
-    except (ApiError, ops.TransactionCancelled):
+    except (DomainError, ops.TransactionCancelled):
         observability.logger().warning("verification email not queued", extra={"userId": user["id"]})
 
 
@@ -49,10 +49,10 @@ def resend(uid: str) -> None:
     reservation = quotas.reserve("verify-email", uid, VERIFICATIONS_PER_USER_PER_HOUR, HOUR)
     if reservation.refused:
         observability.count("RateLimited")
-        raise TooManyRequests(reservation.retry_after)
+        raise RateLimited(reservation.retry_after)
     user = users.get(uid, ("id", "username", "email", "emailVerified"))
     if user is None:
-        raise Unprocessable("user", "is gone")
+        raise InvalidInput("user", "is gone")
     if user.get("emailVerified"):
         return  # nothing to verify: the same answer, no email
     send(user)
@@ -63,13 +63,13 @@ def confirm(token: str) -> None:
     pending = verifications.find(hashed)
     user = users.get(pending["userId"], consistent=True) if pending else None
     if pending is None or user is None or user["email"] != pending["email"]:
-        raise Unprocessable("token", "is invalid or expired")
+        raise InvalidInput("token", "is invalid or expired")
     try:
         users.update(user, {"emailVerified": True}, also=[verifications.consume(hashed)])
     except ops.TransactionCancelled:
         if verifications.find(hashed) is None:
-            raise Unprocessable("token", "is invalid or expired") from None
-        raise ServiceUnavailable() from None
+            raise InvalidInput("token", "is invalid or expired") from None
+        raise ChangedConcurrently() from None
 
 
 def require_verified(uid: str) -> None:
@@ -78,6 +78,4 @@ def require_verified(uid: str) -> None:
         return
     user = users.get(uid, ("emailVerified",))
     if not (user or {}).get("emailVerified"):
-        error = Forbidden("email")
-        error.errors = {"email": ["must be verified before publishing"]}
-        raise error
+        raise EmailUnverified()

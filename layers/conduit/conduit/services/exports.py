@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from conduit import queues
-from conduit.errors import NotFound
+from conduit.errors import ExportNotFound, UserNotFound
 from conduit.settings import get_settings
 from conduit.store import exports, keys, ops, users
 from conduit.store.ids import new_id
@@ -32,7 +32,7 @@ def start(uid: str) -> dict[str, Any]:
 def status(uid: str, export_id: str) -> dict[str, Any]:
     job = exports.get(uid, export_id)
     if job is None:
-        raise NotFound("export")
+        raise ExportNotFound()
     return _view(job)
 
 
@@ -73,21 +73,38 @@ def build(uid: str, export_id: str) -> str:
 def collect(uid: str) -> dict[str, Any]:
     user = users.get(uid, consistent=True)
     if user is None:
-        raise NotFound("user")
-    articles = _items([keys.article(r["GSI1SK"]) for r in _index(keys.authored_partition(uid))])
-    comment_rows = _index(keys.commented_partition(uid))
-    comments = _items([{"PK": r["PK"], "SK": r["SK"]} for r in comment_rows])
+        raise UserNotFound()
+    document = {
+        "format": FORMAT,
+        "profile": _public(user),
+        "articles": [_public(a) for a in _articles(uid)],
+        "comments": _comments(uid),
+        "favorites": _favorites(uid),
+    }
+    return {**document, **_follows(uid)}
+
+
+def _articles(uid: str) -> list[dict[str, Any]]:
+    return _items([keys.article(r["GSI1SK"]) for r in _index(keys.authored_partition(uid))])
+
+
+def _comments(uid: str) -> list[dict[str, Any]]:
+    found = _items([{"PK": r["PK"], "SK": r["SK"]} for r in _index(keys.commented_partition(uid))])
+    return [{**_public(c), "articleId": keys.suffix(c["PK"])} for c in found]
+
+
+def _favorites(uid: str) -> list[dict[str, Any]]:
     favorite_ids = [r["GSI1SK"] for r in _index(keys.favorited_partition(uid))]
-    favorites = _items([keys.article(aid) for aid in favorite_ids], ("id", "slug", "title"))
-    following_ids = [keys.suffix(e["SK"]) for e in ops.query(f"USER#{uid}", sk_prefix=keys.FOLLOWS_PREFIX)]
+    found = _items([keys.article(aid) for aid in favorite_ids], ("id", "slug", "title"))
+    return [{"articleId": a["id"], "slug": a.get("slug"), "title": a.get("title")} for a in found]
+
+
+def _follows(uid: str) -> dict[str, list[str]]:
+    """Usernames of whom the user follows and who follows them (one batch for both)."""
+    following_ids = [keys.suffix(e["SK"]) for e in ops.query(keys.user_partition(uid), sk_prefix=keys.FOLLOWS_PREFIX)]
     follower_ids = [r["GSI1SK"] for r in _index(keys.followers_partition(uid))]
     names = _usernames([*following_ids, *follower_ids])
     return {
-        "format": FORMAT,
-        "profile": _public(user),
-        "articles": [_public(a) for a in articles],
-        "comments": [{**_public(c), "articleId": keys.suffix(c["PK"])} for c in comments],
-        "favorites": [{"articleId": a["id"], "slug": a.get("slug"), "title": a.get("title")} for a in favorites],
         "following": [names[f] for f in following_ids if f in names],
         "followers": [names[f] for f in follower_ids if f in names],
     }

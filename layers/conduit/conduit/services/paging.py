@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from conduit.errors import Unprocessable
+from conduit.errors import InvalidInput
 from conduit.settings import get_settings
 
 DIGITS = re.compile(r"[0-9]+")
@@ -55,9 +55,9 @@ def page_from(query: dict[str, str], max_items: int | None = None, max_offset: i
     offset = _non_negative(query, "offset", 0)
     offset_max = min(settings.page_offset_max, max_offset) if max_offset is not None else settings.page_offset_max
     if limit < 1:
-        raise Unprocessable("limit", "must be at least 1")
+        raise InvalidInput("limit", "must be at least 1")
     if offset > offset_max:
-        raise Unprocessable("offset", f"must be at most {offset_max}")
+        raise InvalidInput("offset", f"must be at most {offset_max}")
     cap = min(settings.page_limit_max, max_items) if max_items is not None else settings.page_limit_max
     return Page(limit=min(limit, cap), offset=offset)
 
@@ -72,5 +72,5 @@ def _non_negative(query: dict[str, str], name: str, default: int | None) -> int:
     if raw is None or raw == "":
         return default  # type: ignore[return-value]
     if not DIGITS.fullmatch(raw) or len(raw) > 9:
-        raise Unprocessable(name, "must be a non-negative integer")
+        raise InvalidInput(name, "must be a non-negative integer")
     return int(raw)

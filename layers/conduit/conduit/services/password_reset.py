@@ -19,7 +19,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from conduit import mail, observability
-from conduit.errors import ServiceUnavailable, TooManyRequests, Unprocessable
+from conduit.errors import ChangedConcurrently, InvalidInput, RateLimited
 from conduit.security import credentials, guard
 from conduit.security.passwords import hash_password
 from conduit.security.tokens import issue_token
@@ -43,7 +43,7 @@ def request(email: str, source_ip: str) -> None:
     by_ip = quotas.reserve("reset-ip", source_ip, settings.password_resets_per_ip_per_hour, HOUR)
     if by_ip.refused:
         observability.count("RateLimited")
-        raise TooManyRequests(by_ip.retry_after)
+        raise RateLimited(by_ip.retry_after)
     if quotas.reserve("reset-email", email.lower(), settings.password_resets_per_email_per_hour, HOUR).refused:
         return  # the same 202: nothing about the account is revealed, nothing more is sent
     uid = users.id_for_email(email)
@@ -66,13 +66,13 @@ def confirm(confirmation: ResetConfirmation) -> UserView:
         or user.get("suspended")
         or credentials.version(user) != int(pending.get("credentialsVersion") or 0)
     ):
-        raise Unprocessable("token", "is invalid or expired")
+        raise InvalidInput("token", "is invalid or expired")
     changes = {"passwordHash": hash_password(confirmation.password), **credentials.reset(user)}
     try:
         user = users.update(user, changes, also=[resets.consume(hashed)])
     except ops.TransactionCancelled:
         if resets.find(hashed) is None:  # used by a concurrent confirm: single use
-            raise Unprocessable("token", "is invalid or expired") from None
-        raise ServiceUnavailable() from None
+            raise InvalidInput("token", "is invalid or expired") from None
+        raise ChangedConcurrently() from None
     guard.forget(user["id"])
     return user_view(user, issue_token(user["id"], user.get("role") or "user", credentials.version(user)))

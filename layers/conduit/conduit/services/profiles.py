@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conduit.errors import NotFound, Unprocessable
+from conduit.errors import InvalidInput, ProfileNotFound
 from conduit.services import relations
 from conduit.services.views import ProfileView
 from conduit.store import follows, users
@@ -11,14 +11,14 @@ from conduit.store import follows, users
 def _user_id(username: str) -> str:
     uid = users.id_for_username(username)
     if uid is None:
-        raise NotFound("profile")
+        raise ProfileNotFound()
     return uid
 
 
 def _view(viewer: str | None, uid: str) -> ProfileView:
     seen = relations.load(viewer, [uid])
     if uid not in seen.users:
-        raise NotFound("profile")
+        raise ProfileNotFound()
     return seen.author(uid)
 
 
@@ -29,7 +29,7 @@ def get(username: str, viewer: str | None) -> ProfileView:
 def follow(username: str, viewer: str) -> ProfileView:
     uid = _user_id(username)
     if uid == viewer:
-        raise Unprocessable("profile", "cannot follow yourself")
+        raise InvalidInput("profile", "cannot follow yourself")
     follows.follow(viewer, uid)
     return _view(viewer, uid)
 

@@ -39,21 +39,28 @@ def load(
 ) -> Relations:
     """One BatchGetItem for the page; `also` adds whole items (e.g. the article itself) to it."""
     user_ids, article_ids, also = set(user_ids), set(article_ids), list(also)
-    wanted = [*also, *(keys.user(uid) for uid in user_ids)]
-    if viewer:
-        wanted += [keys.follow(viewer, uid) for uid in user_ids if uid != viewer]
-        wanted += [keys.favorite(aid, viewer) for aid in article_ids]
+    wanted = [*also, *_wanted(viewer, user_ids, article_ids)]
     found = ops.batch_get(wanted, projection=None if also else USER_FIELDS) if wanted else {}
     extras = {
         (key["PK"], key["SK"]): found.pop((key["PK"], key["SK"])) for key in also if (key["PK"], key["SK"]) in found
     }
-    users = {}
-    followed, favorited = set(), set()
-    for (pk, sk), item in found.items():
-        if sk == "PROFILE":
-            users[item["id"]] = item
-        elif sk.startswith(keys.FOLLOWS_PREFIX):
-            followed.add(keys.suffix(sk))
-        elif sk.startswith(keys.FAVORITE_PREFIX):
-            favorited.add(keys.suffix(pk))
-    return Relations(users, frozenset(followed), frozenset(favorited), extras)
+    return _relations(found, extras)
+
+
+def _relations(found: dict[tuple[str, str], Item], extras: dict[tuple[str, str], Item]) -> Relations:
+    """The batch's items sorted out: user items, follow edges, favorite edges."""
+    return Relations(
+        users={item["id"]: item for (_, sk), item in found.items() if sk == keys.USER_SORT},
+        followed=frozenset(keys.suffix(sk) for _, sk in found if sk.startswith(keys.FOLLOWS_PREFIX)),
+        favorited=frozenset(keys.suffix(pk) for pk, sk in found if sk.startswith(keys.FAVORITE_PREFIX)),
+        extras=extras,
+    )
+
+
+def _wanted(viewer: str | None, user_ids: set[str], article_ids: set[str]) -> list[keys.Key]:
+    """The authors' user items, and the viewer's follow edges to them and favorite edges on the articles."""
+    wanted = [keys.user(uid) for uid in user_ids]
+    if viewer:
+        wanted += [keys.follow(viewer, uid) for uid in user_ids if uid != viewer]
+        wanted += [keys.favorite(aid, viewer) for aid in article_ids]
+    return wanted

@@ -30,9 +30,3 @@ def popular() -> list[str]:
             with _lock:
                 _cached = (now + ttl, fresh)
     return list(fresh)
-
-
-def forget() -> None:
-    global _cached
-    with _lock:
-        _cached = None

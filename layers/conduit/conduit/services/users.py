@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from conduit import observability
-from conduit.errors import ServiceUnavailable, TooManyRequests, Unauthorized, invalid_token
+from conduit.errors import ChangedConcurrently, CredentialsInvalid, RateLimited, TokenInvalid
 from conduit.security import credentials, guard
 from conduit.security.passwords import hash_password, verify_password
 from conduit.security.tokens import issue_token
@@ -56,7 +56,7 @@ def login(credentials: Credentials, source_ip: str) -> UserView:
     valid = verify_password(credentials.password, user["passwordHash"] if user else None)
     if not valid or user is None or user.get("suspended"):
         observability.count("LoginFailed")
-        raise Unauthorized("credentials", "invalid")  # the reservations stay: they count this failure
+        raise CredentialsInvalid()  # the reservations stay: they count this failure
     for reservation in reservations:
         quotas.release(reservation)  # a fault here is a 503 like any other; the attempt stays counted
     return user_view(user, _token_for(user))
@@ -71,7 +71,7 @@ def _reserve_attempt(counters: list[tuple[str, str, int]]) -> list[quotas.Reserv
             for earlier in taken:
                 quotas.release(earlier)  # this attempt checks no password: it counts on no counter
             observability.count("RateLimited")
-            raise TooManyRequests(reservation.retry_after)
+            raise RateLimited(reservation.retry_after)
         taken.append(reservation)
     return taken
 
@@ -83,7 +83,7 @@ def _token_for(user: Item) -> str:
 def current(uid: str, consistent: bool = False) -> Item:
     user = users.get(uid, consistent=consistent)
     if user is None:
-        raise invalid_token()  # the token outlived its user
+        raise TokenInvalid()  # the token outlived its user
     return user
 
 
@@ -103,7 +103,7 @@ def update(uid: str, token: str, changes: UserChanges) -> UserView:
         try:
             user = users.update(user, requested)
         except ops.TransactionCancelled:
-            raise ServiceUnavailable() from None  # changed concurrently; nothing was written
+            raise ChangedConcurrently() from None  # nothing was written
     if email_changed:
         from conduit.services import email_verification
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from conduit.errors import Forbidden, NotFound, ServiceUnavailable
+from conduit.errors import ArticleNotFound, ChangedConcurrently, NotAuthor
 from conduit.store import counters, keys, ops, receipts
 from conduit.store import transactions as tx
 from conduit.store.client import Item
+from conduit.store.conditions import ARTICLE_OPEN, BEING_DELETED, DELETING, EXISTS, all_of
 
 SUMMARY_FIELDS = (
     "id", "slug", "title", "description", "tagList", "authorId",
@@ -15,13 +16,12 @@ SUMMARY_FIELDS = (
 )  # fmt: skip
 
 
-# Set on an article whose deletion has begun (see delete): it takes no new comments, favorites or edits.
-DELETING = "deleting"
-NOT_DELETING = f"attribute_not_exists({DELETING})"
-
-
 class SlugTaken(Exception):
     """The slug marker exists already; the caller picks another slug."""
+
+
+class AuthorMissing(Exception):
+    """The author's user item does not exist (the account was deleted): nothing was written."""
 
 
 def create(article: Item) -> Item:
@@ -57,15 +57,13 @@ def create(article: Item) -> Item:
         if cancelled.failed(receipt):  # before the slug: the earlier attempt's article holds this slug
             earlier = receipts.made_before()
             if earlier is None:
-                raise NotFound("article") from None  # published, then deleted since
+                raise ArticleNotFound() from None  # published, then deleted since
             counters.refresh_tag_heads(earlier.get("counterShard"), earlier["tagList"])  # if the first missed it
             return earlier
         if cancelled.failed(1):
             raise SlugTaken() from None
         if cancelled.failed(2):
-            from conduit.errors import invalid_token
-
-            raise invalid_token() from None  # the token's user no longer exists
+            raise AuthorMissing() from None
         raise
     counters.refresh_tag_heads(shard, tags)
     return item
@@ -76,8 +74,8 @@ def find_by_slug(slug: str) -> Item | None:
     return ops.get_item(keys.slug_marker(slug))
 
 
-def get(aid: str, projection: tuple[str, ...] | None = None) -> Item | None:
-    return ops.get_item(keys.article(aid), projection)
+def get(aid: str, projection: tuple[str, ...] | None = None, consistent: bool = False) -> Item | None:
+    return ops.get_item(keys.article(aid), projection, consistent=consistent)
 
 
 def update(current: Item, changes: dict[str, Any], editor: str) -> Item:
@@ -92,7 +90,7 @@ def update(current: Item, changes: dict[str, Any], editor: str) -> Item:
     article_update = tx.update(
         keys.article(aid),
         expression,
-        f"attribute_exists(PK) AND {NOT_DELETING} AND authorId = :editor AND #version = :seen",
+        all_of(ARTICLE_OPEN, "authorId = :editor", "#version = :seen"),
         **sets,
         editor=editor,
         seen=current["version"],
@@ -130,14 +128,14 @@ def delete(current: Item, deleter: str, moderating: bool = False) -> None:
     4. drop tag counters that fell to zero (best effort).
     """
     aid, author = current["id"], current["authorId"]
-    ownership = "" if moderating else " AND authorId = :deleter"
+    ownership = "" if moderating else "authorId = :deleter"
     owner = {} if moderating else {"deleter": deleter}
     if not current.get(DELETING):
         try:
             ops.update_item(
                 keys.article(aid),
                 f"SET {DELETING} = :yes",
-                "attribute_exists(PK) AND #version = :seen" + ownership,
+                all_of(EXISTS, "#version = :seen", ownership),
                 {"#version": "version"},
                 yes=True,
                 seen=current["version"],
@@ -147,7 +145,7 @@ def delete(current: Item, deleter: str, moderating: bool = False) -> None:
             raise _why_not_writable(aid, deleter, moderating) from None
     _delete_children(aid)
     actions = [
-        tx.delete(keys.article(aid), f"attribute_exists({DELETING})" + ownership, **owner),
+        tx.delete(keys.article(aid), all_of(BEING_DELETED, ownership), **owner),
         tx.delete(keys.slug_marker(current["slug"]), "articleId = :aid", aid=aid),
         tx.add_to_counter(keys.user(author), "articlesCount", -1),
         counters.article_count_action(current.get("counterShard"), -1),
@@ -170,12 +168,8 @@ def page_ids(partition: str, index: str, offset: int, limit: int) -> list[str]:
 
 
 def ids_with_tag(tag: str, offset: int, limit: int) -> list[str]:
-    rows = ops.query(f"TAG#{tag}", sk_prefix=keys.ARTICLE_PREFIX, newest_first=True, limit=offset + limit)
+    rows = ops.query(keys.tag_partition(tag), sk_prefix=keys.ARTICLE_PREFIX, newest_first=True, limit=offset + limit)
     return [keys.suffix(row["SK"]) for row in rows[offset:]]
-
-
-def total_count() -> int:
-    return counters.article_total()
 
 
 def _slug_marker(slug: str, aid: str, author: str) -> Item:
@@ -194,10 +188,10 @@ def _tag_actions(aid: str, shard: int | None, added: list[str], removed: list[st
 def _why_not_writable(aid: str, actor: str, moderating: bool = False) -> Exception:
     current = ops.get_item(keys.article(aid), ("authorId", DELETING), consistent=True)
     if current is None or current.get(DELETING):
-        return NotFound("article")
+        return ArticleNotFound()
     if current["authorId"] != actor and not moderating:
-        return Forbidden("article")
-    return ServiceUnavailable()  # edited concurrently: safe to retry
+        return NotAuthor("article")
+    return ChangedConcurrently()  # safe to retry
 
 
 def _delete_children(aid: str) -> None:
@@ -209,7 +203,7 @@ def _delete_children(aid: str) -> None:
 
     for prefix in (keys.COMMENT_PREFIX, keys.FAVORITE_PREFIX):
         while children := ops.query(
-            f"ARTICLE#{aid}", sk_prefix=prefix, limit=50, projection=("PK", "SK"), consistent=True
+            keys.article_partition(aid), sk_prefix=prefix, limit=50, projection=("PK", "SK"), consistent=True
         ):
             for child in children:
                 if prefix == keys.FAVORITE_PREFIX:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from conduit.errors import Forbidden, NotFound
+from conduit.errors import ArticleNotFound, CommentNotFound, NotAuthor
 from conduit.store import keys, ops, receipts
 from conduit.store import transactions as tx
 from conduit.store.client import Item
+from conduit.store.conditions import ARTICLE_OPEN, EXISTS, all_of
 from conduit.store.ids import iso_now
-
-# The article exists and its deletion has not begun (see store.articles.delete).
-ARTICLE_OPEN = "attribute_exists(PK) AND attribute_not_exists(deleting)"
 
 
 def add(aid: str, author: str, body: str) -> Item:
     try:
         counter = ops.update_item(keys.article(aid), "ADD commentSeq :one", ARTICLE_OPEN, one=1)
     except ops.ConditionFailed:
-        raise NotFound("article") from None
+        raise ArticleNotFound() from None
     now = iso_now()
     comment = {
         "id": counter["commentSeq"],
@@ -45,9 +43,9 @@ def add(aid: str, author: str, body: str) -> Item:
         if cancelled.failed(receipt):  # an earlier attempt of this request posted it (this id stays a gap)
             earlier = receipts.made_before()
             if earlier is None:
-                raise NotFound("comment") from None  # deleted since
+                raise CommentNotFound() from None  # deleted since
             return earlier
-        raise NotFound("article") from None
+        raise ArticleNotFound() from None
     return comment
 
 
@@ -55,7 +53,7 @@ def page(aid: str, limit: int, offset: int = 0, after: int | None = None) -> lis
     """Comments of an article, oldest first: `limit` of them, after skipping `offset`, starting after
     the comment whose id is `after` (a key-based cursor: only the page itself is read)."""
     start = keys.comment(aid, after) if after is not None else None
-    found = ops.query(f"ARTICLE#{aid}", sk_prefix=keys.COMMENT_PREFIX, limit=offset + limit, after=start)
+    found = ops.query(keys.article_partition(aid), sk_prefix=keys.COMMENT_PREFIX, limit=offset + limit, after=start)
     return found[offset:]
 
 
@@ -65,12 +63,10 @@ def delete(aid: str, comment_id: int, actor: str, moderating: bool = False) -> N
     A transaction of one action, for its ClientRequestToken: a plain conditional delete retried after
     a lost answer would find the comment gone and answer 404 for the delete it had just made."""
     key = keys.comment(aid, comment_id)
-    if moderating:
-        action = tx.delete(key, "attribute_exists(PK)")
-    else:
-        action = tx.delete(key, "attribute_exists(PK) AND authorId = :actor", actor=actor)
+    ownership = {} if moderating else {"actor": actor}
+    action = tx.delete(key, all_of(EXISTS, "" if moderating else "authorId = :actor"), **ownership)
     try:
         ops.transact([action])
     except ops.TransactionCancelled:
         exists = ops.get_item(key, ("PK",), consistent=True) is not None
-        raise (Forbidden("comment") if exists else NotFound("comment")) from None
+        raise (NotAuthor("comment") if exists else CommentNotFound()) from None

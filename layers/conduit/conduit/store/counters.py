@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from typing import Any
 
-from conduit.errors import ServiceUnavailable
+from conduit.errors import Unavailable
 from conduit.store import keys, ops, shards
 from conduit.store import transactions as tx
 
@@ -81,13 +81,13 @@ def refresh_tag_heads(shard: int | None, tags: list[str]) -> None:
 
 def _sharded_count(tag: str) -> int | None:
     try:
-        return _sum(f"TAG#{tag}", f"{keys.TAG_COUNTER_PREFIX}#", "tagCount", consistent=True)
-    except ServiceUnavailable:
+        return _sum(keys.tag_partition(tag), keys.TAG_COUNTER_SHARD_PREFIX, "tagCount", consistent=True)
+    except Unavailable:
         return None
 
 
 def _set_head(tag: str, count: int, read_at: int) -> None:
-    with suppress(ServiceUnavailable, ops.ConditionFailed):
+    with suppress(Unavailable, ops.ConditionFailed):
         ops.update_item(
             keys.tag_head(tag),
             "SET GSI3PK = :partition, tag = :tag, tagCount = :count, countedAt = :at",
@@ -101,7 +101,7 @@ def _set_head(tag: str, count: int, read_at: int) -> None:
 
 def _drop_head(tag: str) -> None:
     """Remove a head at zero; a refresh that counted an article since has set it above zero: kept."""
-    with suppress(ServiceUnavailable, ops.ConditionFailed):
+    with suppress(Unavailable, ops.ConditionFailed):
         ops.delete_item(keys.tag_head(tag), "tagCount <= :zero", zero=0)
 
 
@@ -112,7 +112,7 @@ def drop_unused_tags(shard: int | None, tags: list[str]) -> None:
     Best effort, after the change committed: an entry left at zero is harmless (GET /tags skips
     it), so a fault here must not turn the committed change into a 503."""
     for tag in tags if shard is None else []:
-        with suppress(ops.ConditionFailed, ServiceUnavailable):
+        with suppress(ops.ConditionFailed, Unavailable):
             ops.delete_item(keys.tag_counter(tag), "tagCount <= :zero", zero=0)
 
 
@@ -123,7 +123,7 @@ def article_total() -> int:
 
 def tag_total(tag: str) -> int:
     """Articles with `tag`: its legacy counter and its shards, one Query of its partition."""
-    return _sum(f"TAG#{tag}", keys.TAG_COUNTER_PREFIX, "tagCount")
+    return _sum(keys.tag_partition(tag), keys.TAG_COUNTER_PREFIX, "tagCount")
 
 
 def popular_tags(limit: int) -> list[str]:
@@ -139,7 +139,7 @@ def popular_tags(limit: int) -> list[str]:
         pages = list(pool.map(first_page, range(shards.TAG_PARTITIONS)))
     for page in pages:
         for row in page:
-            tag = row["PK"].removeprefix("TAG#")
+            tag = keys.tag_of(row["PK"])
             counts[tag] = counts.get(tag, 0) + int(row.get("tagCount", 0))
     ranked = sorted((tag for tag, count in counts.items() if count > 0), key=lambda t: (-counts[t], t))
     return ranked[:limit]

@@ -10,15 +10,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from conduit.errors import NotFound
+from conduit.errors import UserNotFound
 from conduit.security import credentials
 from conduit.store import keys, ops
 from conduit.store import transactions as tx
 from conduit.store.client import Item
+from conduit.store.conditions import BEING_DELETED, DELETING, EXISTS, NOT_DELETING, all_of
 from conduit.store.ids import iso_now
 
 JOB_RETENTION_SECONDS = 30 * 24 * 3600
-DELETING = "deleting"  # on the user item while its deletion runs
 
 
 class AlreadyDeleting(Exception):
@@ -35,7 +35,7 @@ def start(user: Item, job: Item) -> None:
         keys.user(uid),
         f"SET #{DELETING} = :now, #{credentials.VERSION} = :version "
         f"REMOVE #{credentials.CHANGED_BY}, #{credentials.CHANGED_AT}, GSI2PK, GSI2SK",
-        f"attribute_exists(PK) AND attribute_not_exists(#{DELETING})",
+        all_of(EXISTS, NOT_DELETING),
         now=iso_now(),
         version=credentials.version(user) + 1,
     )
@@ -83,9 +83,9 @@ def finish(uid: str, seen_step: int, removed: dict[str, int]) -> bool:
     )
     job_update["Update"]["ExpressionAttributeNames"] = {f"#{n}": n for n in [*done, "expiresAt"]}
     try:
-        ops.transact([job_update, tx.delete(keys.user(uid), f"attribute_exists({DELETING})")])
+        ops.transact([job_update, tx.delete(keys.user(uid), BEING_DELETED)])
     except ops.TransactionCancelled as cancelled:
         if cancelled.failed(0):
             return False  # another delivery finished it
-        raise NotFound("user") from None  # the user item is not one being deleted: never delete it
+        raise UserNotFound() from None  # the user item is not one being deleted: never delete it
     return True

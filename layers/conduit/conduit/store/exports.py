@@ -7,6 +7,7 @@ import time
 
 from conduit.store import keys, ops
 from conduit.store.client import Item
+from conduit.store.conditions import ABSENT, EXISTS
 from conduit.store.ids import iso_now
 
 EXPORT_RETENTION_DAYS = 7
@@ -22,7 +23,7 @@ def create(uid: str, export_id: str) -> Item:
         "requestedAt": iso_now(),
         "expiresAt": int(time.time()) + EXPORT_RETENTION_DAYS * 24 * 3600,
     }
-    ops.put_item(job, "attribute_not_exists(PK)")
+    ops.put_item(job, ABSENT)
     return job
 
 
@@ -35,7 +36,7 @@ def finish(uid: str, export_id: str, object_key: str) -> None:
     ops.update_item(
         keys.export_job(uid, export_id),
         "SET #state = :done, objectKey = :objectKey, finishedAt = :now",
-        "attribute_exists(PK)",
+        EXISTS,
         {"#state": "state"},
         done="ready",
         objectKey=object_key,

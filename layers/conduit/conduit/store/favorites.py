@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conduit.errors import NotFound
+from conduit.errors import ArticleNotFound
 from conduit.store import keys, ops
 from conduit.store import transactions as tx
 from conduit.store.ids import iso_now
@@ -35,7 +35,7 @@ def favorite(aid: str, uid: str) -> bool:
         if cancelled.failed(0):
             return False
         if cancelled.failed(1):
-            raise NotFound("article") from None
+            raise ArticleNotFound() from None
         raise
     return True
 
@@ -54,7 +54,7 @@ def unfavorite(aid: str, uid: str) -> bool:
         if cancelled.failed(0):
             return False
         if cancelled.failed(1):
-            raise NotFound("article") from None
+            raise ArticleNotFound() from None
         raise
     return True
 

@@ -11,21 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from conduit.store import keys, ops
+from conduit.store import keys, ops, stream
 from conduit.store import transactions as tx
+from conduit.store.conditions import EXISTS
 
 BACKFILL = 50
 TRANSACT_MAX = 100  # actions per TransactWriteItems
 FEED_COUNTER = "feedCount"
 
 
-def entry(follower: str, aid: str) -> keys.Key:
-    return {"PK": f"FEED#{follower}", "SK": aid}
-
-
 def page_ids(viewer: str, offset: int, limit: int) -> list[str]:
     """The viewer's newest feed entries: one Query, keys only."""
-    items = ops.query(f"FEED#{viewer}", newest_first=True, limit=offset + limit, projection=("SK",))
+    items = ops.query(keys.feed_partition(viewer), newest_first=True, limit=offset + limit, projection=("SK",))
     return [item["SK"] for item in items[offset:]]
 
 
@@ -33,6 +30,16 @@ def followers(author: str) -> list[str]:
     """Every follower of `author` (ByOwner FOLLOWERS#<author>, keys only, paged)."""
     edges = ops.query(keys.followers_partition(author), index=keys.BY_OWNER_INDEX, projection=("GSI1SK",))
     return [edge["GSI1SK"] for edge in edges]
+
+
+def apply(change: stream.Change) -> int:
+    """Keep the feeds for one change of the table (functions/feed_fanout); returns how many entries
+    were created or deleted. Article edits, and articles without an author, change no feed."""
+    if isinstance(change, stream.ArticleChange):
+        on_article = {stream.INSERT: on_article_created, stream.REMOVE: on_article_removed}.get(change.event)
+        return on_article(change.author_id, change.article_id) if on_article and change.author_id else 0
+    on_edge = {stream.INSERT: on_follow, stream.REMOVE: on_unfollow}.get(change.event)
+    return on_edge(change.follower, change.followee) if on_edge else 0
 
 
 def on_article_created(author: str, aid: str) -> int:
@@ -61,9 +68,9 @@ def on_unfollow(follower: str, followee: str) -> int:
 
 def _existing(candidates: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
     """Only the entries that exist (one BatchGet per 100), so deletes rarely fail their condition."""
-    wanted = [entry(follower, aid) for follower, aids in candidates for aid in aids]
+    wanted = [keys.feed_entry(follower, aid) for follower, aids in candidates for aid in aids]
     found = ops.batch_get(wanted) if wanted else {}
-    present = [(f, [a for a in aids if (f"FEED#{f}", a) in found]) for f, aids in candidates]
+    present = [(f, [a for a in aids if (keys.feed_partition(f), a) in found]) for f, aids in candidates]
     return [(f, aids) for f, aids in present if aids]
 
 
@@ -93,9 +100,9 @@ def _apply(changes: Iterable[tuple[str, list[str]]], adding: bool) -> int:
 
 def _actions(follower: str, aids: list[str], adding: bool) -> list[tx.Action]:
     if adding:
-        entries = [tx.put_new(entry(follower, aid)) for aid in aids]
+        entries = [tx.put_new(keys.feed_entry(follower, aid)) for aid in aids]
     else:
-        entries = [tx.delete(entry(follower, aid), "attribute_exists(PK)") for aid in aids]
+        entries = [tx.delete(keys.feed_entry(follower, aid), EXISTS) for aid in aids]
     delta = len(aids) if adding else -len(aids)
     return [*entries, tx.add_to_counter(keys.user(follower), FEED_COUNTER, delta, must_exist=True)]
 

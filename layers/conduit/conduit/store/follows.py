@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from conduit.errors import NotFound
+from conduit.errors import ProfileNotFound
 from conduit.store import keys, ops
 from conduit.store import transactions as tx
+from conduit.store.conditions import EXISTS
 from conduit.store.ids import iso_now
 
 
@@ -21,13 +22,13 @@ def follow(follower: str, followee: str) -> None:
         ops.transact(
             [
                 tx.put_new(edge),
-                tx.check(keys.user(followee), "attribute_exists(PK)"),
+                tx.check(keys.user(followee), EXISTS),
                 tx.add_to_counter(keys.user(follower), "followingCount", 1, must_exist=True),
             ]
         )
     except ops.TransactionCancelled as cancelled:
         if cancelled.failed(1):
-            raise NotFound("profile") from None
+            raise ProfileNotFound() from None
         if not cancelled.failed(0):
             raise
 
@@ -37,7 +38,7 @@ def unfollow(follower: str, followee: str) -> None:
     try:
         ops.transact(
             [
-                tx.delete(keys.follow(follower, followee), "attribute_exists(PK)"),
+                tx.delete(keys.follow(follower, followee), EXISTS),
                 tx.add_to_counter(keys.user(follower), "followingCount", -1, must_exist=True),
             ]
         )
@@ -47,5 +48,5 @@ def unfollow(follower: str, followee: str) -> None:
 
 
 def followees(follower: str, limit: int) -> list[str]:
-    edges = ops.query(f"USER#{follower}", sk_prefix=keys.FOLLOWS_PREFIX, limit=limit, projection=("SK",))
+    edges = ops.query(keys.user_partition(follower), sk_prefix=keys.FOLLOWS_PREFIX, limit=limit, projection=("SK",))
     return [keys.suffix(edge["SK"]) for edge in edges]

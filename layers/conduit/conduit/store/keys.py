@@ -47,8 +47,17 @@ ALL_USERS_PARTITION = "USERS"
 TAGS_PARTITION = "TAGS"
 
 
+USER_PREFIX = "USER#"
+USER_SORT = "PROFILE"
+
+
+def user_partition(uid: str) -> str:
+    """The user's item and their follow edges (USER#<uid>)."""
+    return f"{USER_PREFIX}{uid}"
+
+
 def user(uid: str) -> Key:
-    return {"PK": f"USER#{uid}", "SK": "PROFILE"}
+    return {"PK": user_partition(uid), "SK": USER_SORT}
 
 
 def email_marker(email: str) -> Key:
@@ -59,44 +68,77 @@ def username_marker(username: str) -> Key:
     return {"PK": f"UNAME#{username.lower()}", "SK": "UNAME"}
 
 
-def follow(follower: str, followee: str) -> Key:
-    return {"PK": f"USER#{follower}", "SK": f"FOLLOWS#{followee}"}
-
-
 FOLLOWS_PREFIX = "FOLLOWS#"
 
 
+def follow(follower: str, followee: str) -> Key:
+    return {"PK": user_partition(follower), "SK": f"{FOLLOWS_PREFIX}{followee}"}
+
+
+def follow_of(key: Key) -> tuple[str, str] | None:
+    """(follower, followee) of a follow edge's key; None for any other item."""
+    if key["PK"].startswith(USER_PREFIX) and key["SK"].startswith(FOLLOWS_PREFIX):
+        return suffix(key["PK"]), suffix(key["SK"])
+    return None
+
+
+ARTICLE_PREFIX = "ARTICLE#"
+ARTICLE_SORT = "ARTICLE"
+
+
+def article_partition(aid: str) -> str:
+    """The article's item and its children: comments, favorite edges (ARTICLE#<aid>)."""
+    return f"{ARTICLE_PREFIX}{aid}"
+
+
 def article(aid: str) -> Key:
-    return {"PK": f"ARTICLE#{aid}", "SK": "ARTICLE"}
+    return {"PK": article_partition(aid), "SK": ARTICLE_SORT}
+
+
+def article_id_of(key: Key) -> str | None:
+    """The id of the article whose item has this key; None for any other item (its children too)."""
+    if key["PK"].startswith(ARTICLE_PREFIX) and key["SK"] == ARTICLE_SORT:
+        return suffix(key["PK"])
+    return None
 
 
 def slug_marker(slug: str) -> Key:
     return {"PK": f"SLUG#{slug}", "SK": "SLUG"}
 
 
-def comment(aid: str, comment_id: int) -> Key:
-    return {"PK": f"ARTICLE#{aid}", "SK": f"COMMENT#{comment_id:012d}"}
-
-
 COMMENT_PREFIX = "COMMENT#"
 
 
-def favorite(aid: str, uid: str) -> Key:
-    return {"PK": f"ARTICLE#{aid}", "SK": f"FAVBY#{uid}"}
+def comment(aid: str, comment_id: int) -> Key:
+    return {"PK": article_partition(aid), "SK": f"{COMMENT_PREFIX}{comment_id:012d}"}
 
 
 FAVORITE_PREFIX = "FAVBY#"
 
 
+def favorite(aid: str, uid: str) -> Key:
+    return {"PK": article_partition(aid), "SK": f"{FAVORITE_PREFIX}{uid}"}
+
+
+TAG_PREFIX = "TAG#"
+
+
+def tag_partition(tag: str) -> str:
+    """The tag's items: its articles (tagged), its counters and its head (TAG#<tag>)."""
+    return f"{TAG_PREFIX}{tag}"
+
+
+def tag_of(partition: str) -> str:
+    """The tag whose partition this is: tag_of('TAG#python') == 'python'."""
+    return partition.removeprefix(TAG_PREFIX)
+
+
 def tagged(tag: str, aid: str) -> Key:
-    return {"PK": f"TAG#{tag}", "SK": f"ARTICLE#{aid}"}
+    return {"PK": tag_partition(tag), "SK": f"{ARTICLE_PREFIX}{aid}"}
 
 
 def tag_counter(tag: str) -> Key:
-    return {"PK": f"TAG#{tag}", "SK": "META"}
-
-
-ARTICLE_PREFIX = "ARTICLE#"
+    return {"PK": tag_partition(tag), "SK": TAG_COUNTER_PREFIX}
 
 
 def article_counter() -> Key:
@@ -112,13 +154,16 @@ def article_counter_shard(shard: int) -> Key:
     return {"PK": COUNTER_PARTITION, "SK": f"{ARTICLE_COUNTER_PREFIX}#{shard:03d}"}
 
 
+TAG_COUNTER_SHARD_PREFIX = f"{TAG_COUNTER_PREFIX}#"  # the shards only, not the legacy item
+
+
 def tag_counter_shard(tag: str, shard: int) -> Key:
-    return {"PK": f"TAG#{tag}", "SK": f"{TAG_COUNTER_PREFIX}#{shard:03d}"}
+    return {"PK": tag_partition(tag), "SK": f"{TAG_COUNTER_SHARD_PREFIX}{shard:03d}"}
 
 
 def tag_head(tag: str) -> Key:
     """The tag's entry in the tag list (TagsByCount), moved outside the articles' transactions."""
-    return {"PK": f"TAG#{tag}", "SK": "HEAD"}
+    return {"PK": tag_partition(tag), "SK": "HEAD"}
 
 
 def tags_partition(number: int) -> str:
@@ -143,6 +188,21 @@ def comment_owner_sort(aid: str, comment_id: int) -> str:
     return f"{aid}#{comment_id:012d}"
 
 
+def comment_of_owner_sort(value: str) -> tuple[str, int]:
+    """(article id, comment id) of a ByOwner COMMENTER# row's sort key (comment_owner_sort)."""
+    aid, comment_id = value.rsplit("#", 1)
+    return aid, int(comment_id)
+
+
+def feed_partition(follower: str) -> str:
+    """The follower's feed entries (FEED_MODE=fan-out): FEED#<follower>."""
+    return f"FEED#{follower}"
+
+
+def feed_entry(follower: str, aid: str) -> Key:
+    return {"PK": feed_partition(follower), "SK": aid}
+
+
 def deletion_job(uid: str) -> Key:
     return {"PK": f"DELETION#{uid}", "SK": "JOB"}
 
@@ -157,6 +217,11 @@ def followers_partition(uid: str) -> str:
 
 def quota(kind: str, subject: str, window: int) -> Key:
     return {"PK": f"QUOTA#{kind}#{subject}", "SK": str(window)}
+
+
+def idempotency_partition(route: str) -> str:
+    """Where Powertools keeps a route's idempotency records (conduit.idempotency)."""
+    return f"IDEMPOTENCY#{route}"
 
 
 def receipt(scope_hash: str) -> Key:

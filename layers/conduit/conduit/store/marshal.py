@@ -6,55 +6,58 @@ cold start (it pulls in s3transfer), and these few lines are all the layer needs
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 AttributeValue = dict[str, Any]
 
 
 def serialize(value: Any) -> AttributeValue:
-    if value is None:
-        return {"NULL": True}
-    if isinstance(value, bool):  # before int: bool is an int
-        return {"BOOL": value}
-    if isinstance(value, str):
-        return {"S": value}
-    if isinstance(value, int):
-        return {"N": str(value)}
-    if isinstance(value, bytes | bytearray):
-        return {"B": bytes(value)}
-    if isinstance(value, Mapping):
-        return {"M": {str(key): serialize(item) for key, item in value.items()}}
-    if isinstance(value, list | tuple):
-        return {"L": [serialize(item) for item in value]}
-    if isinstance(value, set | frozenset) and value and all(isinstance(item, str) for item in value):
-        return {"SS": sorted(value)}
+    for matches, convert in _SERIALIZERS:  # in order: bool before int (a bool is an int)
+        if matches(value):
+            return convert(value)
     raise TypeError(f"cannot store {type(value).__name__} in DynamoDB: {value!r}")
+
+
+def _is_string_set(value: Any) -> bool:
+    return isinstance(value, set | frozenset) and bool(value) and all(isinstance(item, str) for item in value)
+
+
+_SERIALIZERS: tuple[tuple[Callable[[Any], bool], Callable[[Any], AttributeValue]], ...] = (
+    (lambda value: value is None, lambda value: {"NULL": True}),
+    (lambda value: isinstance(value, bool), lambda value: {"BOOL": value}),
+    (lambda value: isinstance(value, str), lambda value: {"S": value}),
+    (lambda value: isinstance(value, int), lambda value: {"N": str(value)}),
+    (lambda value: isinstance(value, bytes | bytearray), lambda value: {"B": bytes(value)}),
+    (
+        lambda value: isinstance(value, Mapping),
+        lambda value: {"M": {str(key): serialize(item) for key, item in value.items()}},
+    ),
+    (lambda value: isinstance(value, list | tuple), lambda value: {"L": [serialize(item) for item in value]}),
+    (_is_string_set, lambda value: {"SS": sorted(value)}),
+)
 
 
 def deserialize(attribute: AttributeValue) -> Any:
     ((kind, value),) = attribute.items()
-    if kind == "S":
-        return value
-    if kind == "N":
-        return _number(value)
-    if kind == "BOOL":
-        return bool(value)
-    if kind == "NULL":
-        return None
-    if kind == "M":
-        return {key: deserialize(item) for key, item in value.items()}
-    if kind == "L":
-        return [deserialize(item) for item in value]
-    if kind == "SS":
-        return set(value)
-    if kind == "NS":
-        return {_number(item) for item in value}
-    if kind == "B":
-        return bytes(value)
-    if kind == "BS":
-        return {bytes(item) for item in value}
-    raise TypeError(f"unknown DynamoDB attribute type {kind}")
+    convert = _DESERIALIZERS.get(kind)
+    if convert is None:
+        raise TypeError(f"unknown DynamoDB attribute type {kind}")
+    return convert(value)
+
+
+_DESERIALIZERS: dict[str, Callable[[Any], Any]] = {
+    "S": lambda value: value,
+    "N": lambda value: _number(value),
+    "BOOL": bool,
+    "NULL": lambda value: None,
+    "M": lambda value: {key: deserialize(item) for key, item in value.items()},
+    "L": lambda value: [deserialize(item) for item in value],
+    "SS": set,
+    "NS": lambda value: {_number(item) for item in value},
+    "B": bytes,
+    "BS": lambda value: {bytes(item) for item in value},
+}
 
 
 def _number(text: str) -> int | float:

@@ -1,6 +1,6 @@
 """Thin wrappers over DynamoDB calls: pagination, batching, transactions, and fault translation.
 
-Throttling, timeouts and service errors become ServiceUnavailable (503, retryable). A cancelled
+Throttling, timeouts and service errors become StorageUnavailable (retryable: a 503). A cancelled
 transaction becomes TransactionCancelled with one reason code per item, so callers can tell which
 condition failed; nothing of a cancelled transaction was written.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from conduit.errors import ServiceUnavailable
+from conduit.errors import StorageUnavailable
 from conduit.store import keys, request_scope
 from conduit.store.client import Item, dynamodb, from_ddb, table_name, to_ddb
 from conduit.store.keys import Key
@@ -59,21 +59,31 @@ def _translated() -> Iterator[None]:
     try:
         yield
     except ClientError as exc:
-        error = exc.response.get("Error", {})
-        code = error.get("Code", "")
-        if code == "ConditionalCheckFailedException":
-            raw = exc.response.get("Item")
-            raise ConditionFailed(from_ddb(raw) if raw else None) from None
-        if code == "TransactionCanceledException":
-            reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
-            if any(r in RETRYABLE_CODES or r in {"ThrottlingError", "TransactionConflict"} for r in reasons):
-                raise ServiceUnavailable() from exc
-            raise TransactionCancelled(reasons) from None
-        if code in RETRYABLE_CODES or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
-            raise ServiceUnavailable() from exc
-        raise
+        translated = _translation(exc)
+        if translated is None:
+            raise
+        # a failed condition is an answer, not a fault: no traceback chained to it
+        raise translated from (exc if isinstance(translated, StorageUnavailable) else None)
     except BotoCoreError as exc:  # timeouts, connection errors
-        raise ServiceUnavailable() from exc
+        raise StorageUnavailable() from exc
+
+
+RETRYABLE_REASONS = RETRYABLE_CODES | {"ThrottlingError", "TransactionConflict"}
+
+
+def _translation(exc: ClientError) -> Exception | None:
+    """What a DynamoDB error means to the store, or None for a bug (a request DynamoDB refuses)."""
+    code = exc.response.get("Error", {}).get("Code", "")
+    if code == "ConditionalCheckFailedException":
+        raw = exc.response.get("Item")
+        return ConditionFailed(from_ddb(raw) if raw else None)
+    if code == "TransactionCanceledException":
+        reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+        retryable = any(reason in RETRYABLE_REASONS for reason in reasons)
+        return StorageUnavailable() if retryable else TransactionCancelled(reasons)
+    if code in RETRYABLE_CODES or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+        return StorageUnavailable()
+    return None
 
 
 def get_item(key: Key, projection: Sequence[str] | None = None, consistent: bool = False) -> Item | None:
@@ -95,19 +105,26 @@ def batch_get(wanted: Sequence[Key], projection: Sequence[str] | None = None) ->
         request: dict[str, Any] = {"Keys": [to_ddb(k) for k in unique[start : start + BATCH_GET_MAX]]}
         if projection:
             request.update(_projection(("PK", "SK", *projection)))
-        pending: dict[str, Any] | None = {table_name(): request}
-        attempts = 0
-        while pending:
-            with _translated():
-                response = dynamodb().batch_get_item(RequestItems=pending)
-            for raw in response.get("Responses", {}).get(table_name(), []):
-                item = from_ddb(raw)
-                found[(item["PK"], item["SK"])] = item
-            pending = response.get("UnprocessedKeys") or None
-            attempts += 1
-            if pending and attempts >= 5:
-                raise ServiceUnavailable()
+        found.update(_batch_get_all({table_name(): request}))
     return found
+
+
+BATCH_GET_ATTEMPTS = 5
+
+
+def _batch_get_all(pending: dict[str, Any] | None) -> dict[tuple[str, str], Item]:
+    """One BatchGetItem request, its unprocessed keys asked again up to BATCH_GET_ATTEMPTS times in all."""
+    found: dict[tuple[str, str], Item] = {}
+    for _attempt in range(BATCH_GET_ATTEMPTS):
+        with _translated():
+            response = dynamodb().batch_get_item(RequestItems=pending)
+        for raw in response.get("Responses", {}).get(table_name(), []):
+            item = from_ddb(raw)
+            found[(item["PK"], item["SK"])] = item
+        pending = response.get("UnprocessedKeys") or None
+        if not pending:
+            return found
+    raise StorageUnavailable()
 
 
 def query(
@@ -128,6 +145,19 @@ def query(
     A partition or prefix longer than a key can be holds nothing."""
     if not keys.partition_storable(partition) or (sk_prefix is not None and not keys.sort_storable(sk_prefix)):
         return []
+    request = _query_request(partition, index, sk_prefix, projection)
+    request["ScanIndexForward"] = not newest_first
+    if consistent:
+        request["ConsistentRead"] = True
+    if after is not None:
+        request["ExclusiveStartKey"] = to_ddb(after)
+    return _query_pages(request, limit)
+
+
+def _query_request(
+    partition: str, index: str | None, sk_prefix: str | None, projection: Sequence[str] | None
+) -> dict[str, Any]:
+    """A Query's key condition (the partition, and the sort key's prefix if any) and projection."""
     pk_name, sk_name = _index_keys(index)
     condition = "#pk = :pk"
     names = {"#pk": pk_name}
@@ -140,18 +170,18 @@ def query(
         "TableName": table_name(),
         "KeyConditionExpression": condition,
         "ExpressionAttributeValues": expression_values,
-        "ScanIndexForward": not newest_first,
     }
-    if consistent:
-        request["ConsistentRead"] = True
     if index:
         request["IndexName"] = index
     projected = _projection(projection)
     names.update(projected.pop("ExpressionAttributeNames", {}))
     request.update(projected)
     request["ExpressionAttributeNames"] = names
-    if after is not None:
-        request["ExclusiveStartKey"] = to_ddb(after)
+    return request
+
+
+def _query_pages(request: dict[str, Any], limit: int | None) -> list[Item]:
+    """Run the Query page after page until `limit` items (or the partition's end)."""
     items: list[Item] = []
     while True:
         if limit is not None:
@@ -223,7 +253,7 @@ def transact(actions: list[dict[str, Any]]) -> None:
             with _translated():
                 dynamodb().transact_write_items(**request)
             return
-        except ServiceUnavailable as unavailable:
+        except StorageUnavailable as unavailable:
             if attempt == TRANSACTION_ATTEMPTS or not _is_conflict(unavailable.__cause__):
                 raise
             time.sleep(random.uniform(0, CONFLICT_PAUSE_SECONDS * 2 ** (attempt - 1)))

@@ -11,6 +11,7 @@ from typing import Any
 from conduit.store import ops
 from conduit.store import transactions as tx
 from conduit.store.client import Item
+from conduit.store.conditions import EXISTS
 from conduit.store.keys import Key
 
 
@@ -31,4 +32,4 @@ class PendingTokens:
 
     def consume(self, token_hash: str) -> dict[str, Any]:
         """The transaction action that uses the token up: it must still be there (single use)."""
-        return tx.delete(self.key(token_hash), "attribute_exists(PK)")
+        return tx.delete(self.key(token_hash), EXISTS)

@@ -32,13 +32,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from conduit.errors import ServiceUnavailable, Unprocessable
+from conduit.errors import ChangedConcurrently, IdempotencyKeyReused
 from conduit.settings import get_settings
 from conduit.store import keys, ops
 from conduit.store.client import Item, to_ddb, values
+from conduit.store.conditions import ABSENT
 from conduit.store.transactions import Action
-
-KEY_REUSED = "was already used with a different request"
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def add(actions: list[Action], made: keys.Key) -> int:
         {
             "Put": {
                 "Item": to_ddb(receipt),
-                "ConditionExpression": "attribute_not_exists(PK) OR expiresAt < :now",
+                "ConditionExpression": f"{ABSENT} OR expiresAt < :now",
                 "ExpressionAttributeValues": values(now=now),
             }
         }
@@ -108,7 +107,7 @@ def made_before() -> Item | None:
         return None
     receipt = ops.get_item(receipt_key(claim), consistent=True)
     if receipt is None:  # removed by TTL between the failed put and this read: the retry creates anew
-        raise ServiceUnavailable()
+        raise ChangedConcurrently()
     if receipt.get("fingerprint") != claim.fingerprint:
-        raise Unprocessable("Idempotency-Key", KEY_REUSED)
+        raise IdempotencyKeyReused()
     return ops.get_item({"PK": receipt["madePK"], "SK": receipt["madeSK"]}, consistent=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from conduit.store.client import Item, to_ddb, values
+from conduit.store.conditions import ABSENT, EXISTS
 from conduit.store.keys import Key
 
 Action = dict[str, Any]
@@ -12,7 +13,7 @@ Action = dict[str, Any]
 
 def put_new(item: Item) -> Action:
     """Create an item that must not exist yet (uniqueness markers, edges, new entities)."""
-    return {"Put": {"Item": to_ddb(item), "ConditionExpression": "attribute_not_exists(PK)"}}
+    return {"Put": {"Item": to_ddb(item), "ConditionExpression": ABSENT}}
 
 
 def put(item: Item) -> Action:
@@ -49,6 +50,6 @@ def add_to_counter(key: Key, attribute: str, delta: int, must_exist: bool = Fals
     return update(
         key,
         f"ADD {attribute} :delta",
-        "attribute_exists(PK)" if must_exist else None,
+        EXISTS if must_exist else None,
         delta=delta,
     )

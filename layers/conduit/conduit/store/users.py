@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from conduit.errors import Conflict, NotFound
+from conduit.errors import AlreadyTaken, EmailTaken, ProfileNotFound, UsernameTaken, UserNotFound
 from conduit.store import keys, ops, receipts
 from conduit.store import transactions as tx
 from conduit.store.client import Item
+from conduit.store.conditions import EXISTS, all_of
 from conduit.store.ids import iso_now, new_id
 
 
@@ -39,7 +41,7 @@ def create(username: str, email: str, password_hash: str) -> Item:
         if cancelled.failed(receipt):  # an earlier attempt of this request registered: its markers failed here
             earlier = receipts.made_before()
             if earlier is None:
-                raise NotFound("user") from None
+                raise UserNotFound() from None
             return earlier
         raise _taken(cancelled, email_index=1, username_index=2) from None
     return user
@@ -67,35 +69,12 @@ def update(current: Item, changes: dict[str, Any], also: list[dict[str, Any]] | 
     cannot leave a marker pointing at the wrong user; and, when it sets a new credentials version,
     on the version read before.
     """
-    uid = current["id"]
     sets = {name: value for name, value in changes.items() if value is not None}
     removes = [name for name, value in changes.items() if value is None]
     sets["updatedAt"] = iso_now()
-    expression = "SET " + ", ".join(f"#{name} = :{name}" for name in sets)
-    if removes:
-        expression += " REMOVE " + ", ".join(f"#{name}" for name in removes)
-    condition = "attribute_exists(PK) AND #username = :oldUsername AND #email = :oldEmail"
-    guards: dict[str, Any] = {"oldUsername": current["username"], "oldEmail": current["email"]}
-    if "credentialsVersion" in changes:  # a password change: one version step, never two at once
-        if "credentialsVersion" in current:
-            condition += " AND #credentialsVersion = :oldVersion"
-            guards["oldVersion"] = current["credentialsVersion"]
-        else:
-            condition += " AND attribute_not_exists(#credentialsVersion)"
-    action = tx.update(keys.user(uid), expression, condition, **sets, **guards)
-    action["Update"]["ExpressionAttributeNames"] = {f"#{name}": name for name in [*sets, *removes, "username", "email"]}
-    actions = [action]
-    email_index = username_index = -1
-    for field, marker in (("email", keys.email_marker), ("username", keys.username_marker)):
-        new_value = changes.get(field)
-        if new_value is None or marker(new_value) == marker(current[field]):
-            continue
-        actions.append(tx.delete(marker(current[field]), "userId = :me", me=uid))
-        actions.append(tx.put_new({**marker(new_value), "userId": uid}))
-        if field == "email":
-            email_index = len(actions) - 1
-        else:
-            username_index = len(actions) - 1
+    actions = [_user_update(current, changes, sets, removes)]
+    email_index = _move_marker(actions, current, changes, "email", keys.email_marker)
+    username_index = _move_marker(actions, current, changes, "username", keys.username_marker)
     actions.extend(also or ())
     try:
         ops.transact(actions)
@@ -109,14 +88,45 @@ def update(current: Item, changes: dict[str, Any], also: list[dict[str, Any]] | 
     return updated
 
 
-def _taken(cancelled: ops.TransactionCancelled, email_index: int, username_index: int) -> Conflict:
+def _user_update(current: Item, changes: dict[str, Any], sets: dict[str, Any], removes: list[str]) -> tx.Action:
+    """The user item's update, conditional on the username and email (and credentials version) read."""
+    expression = "SET " + ", ".join(f"#{name} = :{name}" for name in sets)
+    if removes:
+        expression += " REMOVE " + ", ".join(f"#{name}" for name in removes)
+    condition = all_of(EXISTS, "#username = :oldUsername", "#email = :oldEmail")
+    guards: dict[str, Any] = {"oldUsername": current["username"], "oldEmail": current["email"]}
+    if "credentialsVersion" in changes:  # a password change: one version step, never two at once
+        if "credentialsVersion" in current:
+            condition += " AND #credentialsVersion = :oldVersion"
+            guards["oldVersion"] = current["credentialsVersion"]
+        else:
+            condition += " AND attribute_not_exists(#credentialsVersion)"
+    action = tx.update(keys.user(current["id"]), expression, condition, **sets, **guards)
+    action["Update"]["ExpressionAttributeNames"] = {f"#{name}": name for name in [*sets, *removes, "username", "email"]}
+    return action
+
+
+def _move_marker(
+    actions: list[tx.Action], current: Item, changes: dict[str, Any], field: str, marker: Callable[[str], keys.Key]
+) -> int:
+    """Swap the uniqueness marker of `field` if it changes: its old one deleted (if still the user's),
+    the new one put (if free). Returns the put's index in `actions`, or -1 when nothing moves."""
+    new_value = changes.get(field)
+    if new_value is None or marker(new_value) == marker(current[field]):
+        return -1
+    actions.append(tx.delete(marker(current[field]), "userId = :me", me=current["id"]))
+    actions.append(tx.put_new({**marker(new_value), "userId": current["id"]}))
+    return len(actions) - 1
+
+
+def _taken(cancelled: ops.TransactionCancelled, email_index: int, username_index: int) -> AlreadyTaken:
     if cancelled.failed(username_index):
-        error = Conflict("username")
+        error = UsernameTaken()
         if cancelled.failed(email_index):
             error.add("email", "has already been taken")
         return error
     if cancelled.failed(email_index):
-        return Conflict("email")
+        return EmailTaken()
     raise cancelled
 
 
@@ -134,9 +144,9 @@ def set_flags(uid: str, **flags: Any) -> Item:
     expression = "SET " + ", ".join(f"#{name} = :{name}" for name in flags) + ", updatedAt = :now"
     names = {f"#{name}": name for name in flags}
     try:
-        return ops.update_item(keys.user(uid), expression, "attribute_exists(PK)", names, **flags, now=iso_now())
+        return ops.update_item(keys.user(uid), expression, EXISTS, names, **flags, now=iso_now())
     except ops.ConditionFailed:
-        raise NotFound("profile") from None
+        raise ProfileNotFound() from None
 
 
 def page(offset: int, limit: int) -> list[Item]:
