@@ -77,22 +77,41 @@ def test_test_job_runs_exactly_what_ci_run_runs():
 
 
 def test_make_test_runs_every_check_in_its_phase():
-    """scripts/test-all: lint first; then the template checks and the twin build; then pytest on both
-    databases; then the RealWorld suites on moto, DynamoDB Local and the built twin."""
+    """scripts/test-all: lint first; then the template checks and the twin build; then three lanes side by
+    side, each a pytest run followed by RealWorld suite runs: DynamoDB Local, moto, the built twin."""
     lines = (ROOT / "scripts" / "test-all").read_text(encoding="utf-8").splitlines()
 
     def first(*needles: str) -> int:
         return next(i for i, line in enumerate(lines) if all(needle in line for needle in needles))
 
+    def step(name: str) -> str:  # the command of a lane step (run_step's case)
+        return lines[first(f"    {name})")]
+
     cfn_lint = first("step", "cfn-lint template.yaml")
     checks, twin = first("job", "scripts/template-checks"), first("job", "scripts/build-twin")
-    pytest_moto, pytest_local = first("job pytest-moto"), first("job pytest-dynamodb-local")
-    suites = [first("job suites-moto"), first("job suites-dynamodb-local"), first("job suites-twin")]
-    waits = [i for i, line in enumerate(lines) if line.strip() == "wait_jobs"]
-    assert cfn_lint < checks < waits[0] and twin < waits[0]
-    assert waits[0] < pytest_moto < pytest_local < waits[1] < min(suites) and max(suites) < waits[2]
-    assert "CONFORMANCE_TWIN=1" in lines[suites[2]]
-    assert "DYNAMODB_ENDPOINT" in lines[pytest_local] and "tests/reliability" in "".join(lines[pytest_local : waits[1]])
+    wait_jobs = lines.index("wait_jobs")
+    lane_lines = [i for i, line in enumerate(lines) if line.startswith("lane ")]
+    assert cfn_lint < checks < wait_jobs and twin < wait_jobs
+    assert wait_jobs < min(lane_lines) and max(lane_lines) < lines.index("wait_lanes")
+    assert [lines[i].split()[1:] for i in lane_lines] == [
+        ["pytest-dynamodb-local", "suites-dynamodb-local"],
+        ["pytest-moto", "suites-moto"],
+        ["pytest-rest", "suites-twin"],
+    ]
+    assert "DYNAMODB_ENDPOINT" in step("suites-dynamodb-local") and "scripts/conformance" in step("suites-moto")
+    assert "CONFORMANCE_TWIN=1" in step("suites-twin")
+    assert "DYNAMODB_ENDPOINT" not in step("pytest-moto") + step("pytest-rest")
+
+    # Every test package runs: the database packages on both databases, the fuzzing on DynamoDB Local,
+    # everything else (all of tests/ but those) in the rest run.
+    database = lines[first("DB_PACKAGES=(")].split("(", 1)[1].rstrip(")").split()
+    assert database == ["tests/api", "tests/graphql", "tests/reliability"]
+    assert 'pytest "${DB_PACKAGES[@]}" tests/fuzz' in step("pytest-dynamodb-local")
+    assert "DYNAMODB_ENDPOINT" in step("pytest-dynamodb-local")
+    assert 'pytest "${DB_PACKAGES[@]}"' in step("pytest-moto")
+    assert 'pytest tests --ignore=tests/fuzz "${DB_PACKAGES[@]/#/--ignore=}"' in step("pytest-rest")
+    packages = {f"tests/{path.parent.name}" for path in (ROOT / "tests").glob("*/__init__.py")}
+    assert {*database, "tests/fuzz"} < packages
 
 
 def test_make_check_and_make_test_run_the_complexity_gate_over_the_whole_layer():
