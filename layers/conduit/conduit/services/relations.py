@@ -1,7 +1,9 @@
 """What the viewer sees next to content: authors' profiles, `following` and `favorited` flags.
 
 Everything for a page is fetched in one BatchGetItem: author users, the viewer's follow edges to
-those authors and the viewer's favorite edges on those articles.
+those authors, the viewer's favorite edges on those articles and the viewer's pending favorite
+markers on them (store.favorites: a favorite not yet folded into the article's count is added to
+it for its own user, so one's own favorite shows at once).
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ class Relations:
     followed: frozenset[str]
     favorited: frozenset[str]
     extras: dict[tuple[str, str], Item]
+    pending: dict[str, int] | None = None  # article id -> the viewer's favorites not yet folded
+
+    def favorites_count(self, article: Item) -> int:
+        """The article's favoritesCount as this viewer sees it: folded + the viewer's own pending."""
+        return int(article.get("favoritesCount", 0)) + (self.pending or {}).get(article["id"], 0)
 
     def author(self, uid: str) -> ProfileView:
         user = self.users.get(uid)
@@ -43,12 +50,13 @@ def load(
     if viewer:
         wanted += [keys.follow(viewer, uid) for uid in user_ids if uid != viewer]
         wanted += [keys.favorite(aid, viewer) for aid in article_ids]
-    found = ops.batch_get(wanted, projection=None if also else USER_FIELDS) if wanted else {}
+        wanted += [keys.pending_favorite(aid, viewer) for aid in article_ids]
+    found = ops.batch_get(wanted, projection=None if also else (*USER_FIELDS, "delta")) if wanted else {}
     extras = {
         (key["PK"], key["SK"]): found.pop((key["PK"], key["SK"])) for key in also if (key["PK"], key["SK"]) in found
     }
     users = {}
-    followed, favorited = set(), set()
+    followed, favorited, pending = set(), set(), {}
     for (pk, sk), item in found.items():
         if sk == "PROFILE":
             users[item["id"]] = item
@@ -56,4 +64,6 @@ def load(
             followed.add(keys.suffix(sk))
         elif sk.startswith(keys.FAVORITE_PREFIX):
             favorited.add(keys.suffix(pk))
-    return Relations(users, frozenset(followed), frozenset(favorited), extras)
+        elif sk.startswith(keys.PENDING_FAVORITE_PREFIX):
+            pending[keys.suffix(pk)] = int(item.get("delta", 0))
+    return Relations(users, frozenset(followed), frozenset(favorited), extras, pending)
