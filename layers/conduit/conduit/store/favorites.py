@@ -81,13 +81,14 @@ def unfavorite(aid: str, uid: str) -> bool:
 
 
 def remove_edge_of_deleted_article(aid: str, uid: str) -> None:
-    """Remove one favorite edge of an article being deleted, uncounting it on both sides. Nothing to
-    do when a concurrent unfavorite, cleanup or undo removed the edge first."""
+    """Remove one favorite edge of an article being deleted, uncounting it on both sides (on the
+    article's own count: nobody favorites it any more, and no marker is left for the cleanup). Nothing
+    to do when a concurrent unfavorite, cleanup or undo removed the edge first."""
     try:
         ops.transact(
             [
                 tx.delete(keys.favorite(aid, uid), "attribute_exists(PK)"),
-                tx.add_to_counter(keys.pending_favorite(aid, uid), "delta", -1),
+                tx.add_to_counter(keys.article(aid), "favoritesCount", -1, must_exist=True),
                 tx.add_to_counter(keys.user(uid), "favoritesCount", -1, must_exist=True),
             ]
         )
@@ -170,27 +171,26 @@ def undo(aid: str) -> int:
 
 def _undo_one(aid: str, marker: Item) -> int:
     uid, delta = keys.suffix(marker["SK"]), int(marker["delta"])
-    if delta <= 0:  # no edge behind it: folded while the article exists (its count stays exact), else dropped
-        with suppress(ops.TransactionCancelled):
-            ops.transact(
-                [
-                    tx.update(keys.article(aid), "ADD favoritesCount :n", "attribute_exists(PK)", n=delta),
-                    tx.delete(_key(marker), "delta = :d", d=delta),
-                ]
-            )
-            return 0
-        with suppress(ops.ConditionFailed):
-            ops.delete_item(_key(marker), "delta = :d", d=delta)
-        return 0
-    edge = tx.delete(keys.favorite(aid, uid), "attribute_exists(PK)")
     mark = tx.delete(_key(marker), "delta = :d", d=delta)
-    try:
-        ops.transact([edge, mark, tx.add_to_counter(keys.user(uid), "favoritesCount", -1, must_exist=True)])
-    except ops.TransactionCancelled as cancelled:
-        if cancelled.failed(0) or cancelled.failed(1):
-            return 0  # the edge or the marker moved meanwhile: the next round reads it again
-        ops.transact([edge, mark])  # the user is gone (their account's purge): the edge and marker still go
-    return 1
+    if delta > 0:  # the edge it counts goes, with its user's count
+        edge = tx.delete(keys.favorite(aid, uid), "attribute_exists(PK)")
+        try:
+            ops.transact([edge, mark, tx.add_to_counter(keys.user(uid), "favoritesCount", -1, must_exist=True)])
+            return 1
+        except ops.TransactionCancelled as cancelled:
+            if cancelled.failed(1):
+                return 0  # the marker moved meanwhile: the next round reads it again
+            if not cancelled.failed(0):  # the user is gone (their account's purge): edge and marker still go
+                ops.transact([edge, mark])
+                return 1
+            # the edge is gone already: the deletion's cleanup took it off the article's count
+    # no edge behind it: folded while the article exists (its count stays exact), dropped once it is gone
+    with suppress(ops.TransactionCancelled):
+        ops.transact([tx.update(keys.article(aid), "ADD favoritesCount :n", "attribute_exists(PK)", n=delta), mark])
+        return 0
+    with suppress(ops.ConditionFailed):
+        ops.delete_item(_key(marker), "delta = :d", d=delta)
+    return 0
 
 
 def _key(marker: Item) -> keys.Key:
