@@ -24,7 +24,8 @@ def ids(api: Any, author_prefix: str, fans: int) -> tuple[str, str, list[str], l
     author = api.user(author_prefix)
     slug = api.article(author["token"])["slug"]
     people = [api.user(author_prefix + "f") for _ in range(fans)]
-    return slug, articles.find_by_slug(slug)["articleId"], [users.id_for_username(p["username"]) for p in people], people
+    uids = [users.id_for_username(p["username"]) for p in people]
+    return slug, articles.find_by_slug(slug)["articleId"], uids, people
 
 
 def counts(aid: str) -> tuple[int, int]:
