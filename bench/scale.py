@@ -52,21 +52,33 @@ class Layout:
     tag_shards: int  # TAG#<t>/META#nnn, summed by one Query
     tag_partitions: int  # TagsByCount partitions TAGS, TAGS#1.. (by tag), merged on read
     tag_head_in_transaction: bool  # the indexed tag item is written inside the article's transaction
+    favorites_folded: bool = False  # favorites write pending markers, folded into the article (store.favorites)
 
 
 BEFORE = Layout("before", counter_shards=1, tag_shards=1, tag_partitions=1, tag_head_in_transaction=True)
 
 
-def after_layout() -> Layout:
+def after_layout(favorites_folded: bool = True) -> Layout:
+    """The sharded layout; with `favorites_folded=False`, as it was before the favorites' fold ("sharded")."""
     from conduit.store import shards
 
     return Layout(
-        "after",
+        "after" if favorites_folded else "sharded",
         counter_shards=shards.ARTICLE_COUNTER_SHARDS,
         tag_shards=shards.TAG_COUNTER_SHARDS,
         tag_partitions=shards.TAG_PARTITIONS,
         tag_head_in_transaction=False,
+        favorites_folded=favorites_folded,
     )
+
+
+# The favorites' fold (store/favorites.py, functions/favorites_fold): one stream consumer per article
+# (one stream shard holds an item collection's records, one batch in flight per shard) folds up to
+# FOLD_BATCH markers per transaction; a batch takes a consistent Query and a transaction, plus the
+# invocation: FOLD_BATCH_MS.
+FOLD_BATCH = 99
+FOLD_BATCH_MS = 20.0
+MARKER_BYTES = 80  # ARTICLE#<aid> / FAVPENDING#<uid>, delta
 
 
 @dataclass(frozen=True)
@@ -123,12 +135,14 @@ class Load:
     rcu: float = 0.0  # per request/s of N
     wcu: float = 0.0
     tx: float = 0.0  # transactions per second on one item, per request/s of N
-    kind: str = "item"  # item | partition
+    kind: str = "item"  # item | partition | collection (an item collection that splits for heat)
+    folds: float = 0.0  # favorites/s one fold consumer folds (transactions it holds the item: folds/FOLD_BATCH)
 
-    def add(self, rcu: float = 0.0, wcu: float = 0.0, tx: float = 0.0) -> None:
+    def add(self, rcu: float = 0.0, wcu: float = 0.0, tx: float = 0.0, folds: float = 0.0) -> None:
         self.rcu += rcu
         self.wcu += wcu
         self.tx += tx
+        self.folds += folds
 
 
 def shared_loads(mix: Mix, layout: Layout, w: Workload, rate: dict[str, float]) -> dict[str, Load]:
@@ -183,13 +197,20 @@ def shared_loads(mix: Mix, layout: Layout, w: Workload, rate: dict[str, float]) 
     )
     reads = hot_single.get("GET /articles/{slug}", 0.0)
     article = at("ARTICLE#<hot>/ARTICLE")
-    article.add(
-        rcu=(reads + favorites) * w.article_read_units * (1 - w.cdn_hit_ratio * 0.5),
-        wcu=favorites * 2 * w.article_write_units,
-        tx=favorites,
-    )
+    article_reads = (reads + favorites) * w.article_read_units * (1 - w.cdn_hit_ratio * 0.5)
+    if not layout.favorites_folded:  # every favorite's transaction updates the article's item
+        article.add(rcu=article_reads, wcu=favorites * 2 * w.article_write_units, tx=favorites)
+        at("partition ARTICLE#<hot> (favorite edges)", "partition").add(wcu=favorites * 2)
+    else:
+        # no request's transaction includes the item; the fold's do, one per FOLD_BATCH favorites, one
+        # consumer at a time (they never meet each other): the limit is that consumer's throughput
+        article.add(rcu=article_reads, wcu=favorites / FOLD_BATCH * 2 * w.article_write_units, folds=favorites)
+        # the item collection: each favorite puts its edge and moves its marker (2 + 2 units, in its
+        # transaction), the fold deletes the marker (2) after a consistent Query of the pending ones
+        at("collection ARTICLE#<hot> (edges, pending markers)", "collection").add(
+            wcu=favorites * 6, rcu=favorites / FOLD_BATCH * math.ceil(FOLD_BATCH * MARKER_BYTES / 4096)
+        )
     at("SLUG#<hot> (marker)").add(rcu=(sum(hot_single.values())) * 0.5 * (1 - w.cdn_hit_ratio * 0.5))
-    at("partition ARTICLE#<hot> (favorite edges)", "partition").add(wcu=favorites * 2)
     return loads
 
 
@@ -237,11 +258,18 @@ def evaluate(
         if load.tx:
             row["tx_per_1k"] = round(load.tx * 1000, 3)
             candidates.append((CONFLICT_LIMIT / (load.tx * tx_hold_ms / 1000), "transaction conflicts 1%"))
+        if load.kind == "collection":  # its sort keys (user ids) are not monotonic: it splits for heat
+            row["splits_for_heat_per_1k"] = round(max(load.wcu / ITEM_WCU, load.rcu / ITEM_RCU) * 1000, 3)
+            candidates = []
+        if load.folds:
+            row["fold_tx_per_1k"] = round(load.folds / FOLD_BATCH * 1000, 3)
+            candidates.append((FOLD_BATCH / (FOLD_BATCH_MS / 1000) / load.folds, "fold throughput (one consumer)"))
         n_max, why = min(candidates) if candidates else (math.inf, "")
-        row["n_max"] = round(n_max)
+        row["n_max"] = round(n_max) if n_max != math.inf else None
         row["limit"] = why
         keys_out[name] = row
-        limits.append({"n": n_max, "limit": f"{name}: {why}"})
+        if candidates:
+            limits.append({"n": n_max, "limit": f"{name}: {why}"})
     design = min(limits, key=lambda x: x["n"])
     account = [
         {"n": ACCOUNT["lambda_concurrency"] / (duration * origin), "limit": "Lambda concurrency (account 1,000)"},
@@ -273,6 +301,17 @@ def evaluate(
             name: round(load.tx * n * tx_hold_ms / 1000, 4) for name, load in loads.items() if load.tx
         },
     }
+    folding = {name: load for name, load in loads.items() if load.folds}
+    if folding:  # the share of time a fold holds the item: what an edit or a comment on it would meet
+        at_n["fold_duty"] = {
+            name: round(load.folds / FOLD_BATCH * n * tx_hold_ms / 1000, 4) for name, load in folding.items()
+        }
+        at_n["pending_markers_read_per_fold"] = FOLD_BATCH
+    collections = {name: load for name, load in loads.items() if load.kind == "collection"}
+    if collections:
+        at_n["splits_for_heat"] = {
+            name: math.ceil(max(load.wcu / ITEM_WCU, load.rcu / ITEM_RCU) * n) for name, load in collections.items()
+        }
     out["at_n_max"] = at_n
     out["cost_per_hour_at_n_max"] = round(_cost_per_million(endpoints, frac, w, origin) * n * 3600 / 1e6, 2)
     return out
@@ -291,7 +330,7 @@ def model(results: dict[str, Any], workload: Workload | None = None) -> dict[str
     endpoints = results["endpoints"]
     default = {n: p for n, p in results["mix"]["weights_percent"].items() if n in endpoints}
     rows = []
-    for layout in (BEFORE, after_layout()):
+    for layout in (BEFORE, after_layout(favorites_folded=False), after_layout()):
         for mix in mixes(default):
             rows.append(evaluate(mix, layout, endpoints, w))
     cdn = replace(w, cdn_hit_ratio=0.9)
@@ -305,7 +344,8 @@ def model(results: dict[str, Any], workload: Workload | None = None) -> dict[str
             "workload": asdict(w),
             "cloudfront_hit_ratio_of_anonymous_gets": cdn.cdn_hit_ratio,
             "cdn_prices": CDN_PRICES,
-            "layouts": {layout.name: asdict(layout) for layout in (BEFORE, after_layout())},
+            "layouts": {layout.name: asdict(layout) for layout in (BEFORE, after_layout(False), after_layout())},
+            "favorites_fold": {"batch": FOLD_BATCH, "batch_ms": FOLD_BATCH_MS, "marker_bytes": MARKER_BYTES},
         },
         "rows": rows,
     }
@@ -329,7 +369,9 @@ def render(scale: dict[str, Any]) -> str:
     for row in scale["rows"]:
         if row["mix"] != "default" or row["layout"] == "after + CloudFront":
             continue
-        ranked = sorted(row["keys"].items(), key=lambda kv: kv[1]["n_max"])[:6]
+        ranked = sorted(
+            ((k, v) for k, v in row["keys"].items() if v["n_max"] is not None), key=lambda kv: kv[1]["n_max"]
+        )[:6]
         lines.append(f"  {row['layout']}: " + "; ".join(f"{k} {v['n_max']:,} ({v['limit']})" for k, v in ranked))
     return "\n".join(lines)
 

@@ -238,6 +238,27 @@ def feed_fanout_publish(ctx: Context) -> Request:
     return Request("FeedFanoutFunction", event=stream_event(article_record("INSERT", author, new_id())))
 
 
+FOLD_MARKERS = 10  # pending favorite markers in the measured stream batch
+
+
+def favorites_fold(ctx: Context) -> Request:
+    """The stream's fold of one busy article: FOLD_MARKERS favorites (or their withdrawals) pending,
+    left unfolded as on an article too busy for the requests' own fold (store.favorites.QUIET_PENDING)."""
+    from conduit.store import articles, favorites, keys
+
+    aid = articles.find_by_slug(_scratch(ctx))["articleId"]
+    fans = [author.uid for author in ctx.fixture.authors[:FOLD_MARKERS]]
+    quiet, favorites.QUIET_PENDING = favorites.QUIET_PENDING, 0
+    try:
+        for uid in fans:
+            if not favorites.favorite(aid, uid):
+                favorites.unfavorite(aid, uid)
+    finally:
+        favorites.QUIET_PENDING = quiet
+    records = [("MODIFY", keys.pending_favorite(aid, uid), {"delta": 1}) for uid in fans]
+    return Request("FavoritesFoldFunction", event=stream_event(*records))
+
+
 def article_create(ctx: Context) -> Request:
     article = {
         "title": f"Bench created {ctx.next()}",
@@ -589,6 +610,15 @@ SCENARIOS = [
         None,
         feed_fanout_publish,
         "article INSERT, 1 follower",
+    ),
+    Scenario(
+        "stream: fold favorites",
+        "FavoritesFoldFunction",
+        "writes",
+        0.0,
+        None,
+        favorites_fold,
+        f"{FOLD_MARKERS} pending markers of one article",
     ),
     Scenario(
         "POST /articles (Idempotency-Key)",

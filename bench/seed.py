@@ -195,10 +195,11 @@ class _Capture:
 
     @contextmanager
     def active(self) -> Any:
-        from conduit.store import counters, ops
+        from conduit.store import counters, favorites, ops
 
         with (
             mock.patch.object(counters, "refresh_tag_heads", self.refresh_tag_heads),
+            mock.patch.object(favorites, "pending", self.pending_favorites),
             mock.patch.object(ops, "transact", self.transact),
             mock.patch.object(ops, "update_item", self.update_item),
             mock.patch.object(ops, "put_item", self.put_item),
@@ -248,6 +249,19 @@ class _Capture:
         from conduit.store.client import to_ddb
 
         self.items.pop(_key(to_ddb(key)), None)
+
+    def pending_favorites(self, aid: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """conduit.store.favorites' read of an article's pending markers, from the items held here: the
+        favorites' own fold then runs on them, so the seed is a table in steady state (folded)."""
+        from conduit.store import keys
+        from conduit.store.client import from_ddb
+
+        found = [
+            from_ddb(item)
+            for (pk, sk), item in sorted(self.items.items())
+            if pk == f"ARTICLE#{aid}" and sk.startswith(keys.PENDING_FAVORITE_PREFIX)
+        ]
+        return found[:limit] if limit is not None else found
 
     def fill_counter_shards(self) -> None:
         """Every shard of the article counter and of each tag's counter, at zero where none counted:

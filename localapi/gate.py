@@ -43,13 +43,14 @@ class ConflictSimulator:
     `hold_seconds` keeps a transaction's items held that much longer (the local database answers in
     about a millisecond; DynamoDB's transactions take about ten). `pin(table, key)` holds an item as
     if a transaction of another client had it, until `unpin` - or, with `once=True`, until it has
-    cancelled one transaction. `fired` counts the cancellations answered, `touched` the transactions
-    seen per item."""
+    cancelled one transaction. `fired` counts the cancellations answered, `cancelled` lists the items
+    of each request cancelled, `touched` the transactions seen per item."""
 
     def __init__(self, hold_seconds: float = 0.0) -> None:
         self.hold_seconds = hold_seconds
         self.fired = 0
         self.touched: dict[ItemKey, int] = {}
+        self.cancelled: list[list[ItemKey]] = []  # the items of each request answered with a cancellation
         self._held: dict[ItemKey, int] = {}
         self._pinned: dict[ItemKey, bool] = {}  # key -> released after one cancellation
         self._lock = threading.Lock()
@@ -69,6 +70,7 @@ class ConflictSimulator:
             busy = [i for i, item in enumerate(items) if item in self._held or item in self._pinned]
             if busy:
                 self.fired += 1
+                self.cancelled.append(items)
                 for i in busy:
                     if self._pinned.get(items[i]):
                         del self._pinned[items[i]]

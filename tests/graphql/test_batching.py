@@ -48,8 +48,9 @@ def test_a_page_of_ten_articles_by_ten_authors_reads_relations_in_one_batch(clie
     relations = [params for name, params in calls if name == "BatchGetItem"][-1]
     (wanted,) = relations["RequestItems"].values()
     sort_keys = sorted(key["SK"]["S"].split("#")[0] for key in wanted["Keys"])
-    # 10 authors, the viewer's 10 possible follow edges and 10 possible favorite edges: one request
-    assert sort_keys == ["FAVBY"] * 10 + ["FOLLOWS"] * 10 + ["PROFILE"] * 10
+    # 10 authors, the viewer's 10 possible follow edges, 10 possible favorite edges and 10 possible
+    # pending favorite markers (store/favorites.py): one request
+    assert sort_keys == ["FAVBY"] * 10 + ["FAVPENDING"] * 10 + ["FOLLOWS"] * 10 + ["PROFILE"] * 10
 
 
 def test_bodies_and_comments_of_a_page_are_batched_too(client, make_user, make_article):

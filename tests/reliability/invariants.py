@@ -15,8 +15,9 @@ violation (an empty list means the table is consistent). What must hold (see doc
 - `COUNTER / ARTICLES.articleCount` equals the number of articles without `counterShard`,
   `COUNTER / ARTICLES#<k>` those of shard k; each user's articlesCount,
   favoritesCount (given) and followingCount equal the items that exist; each article's
-  favoritesCount equals its FAVBY# edges;
-- no comment or favorite edge lives under a missing article; comment ids are unique per article
+  favoritesCount plus its pending favorite markers' deltas (FAVPENDING#<uid>, each -1, 0 or +1; not
+  folded yet, store/favorites.py) equals its FAVBY# edges;
+- no comment, favorite edge or pending favorite marker lives under a missing article; comment ids are unique per article
   (they are the sort key) and at most the article's commentSeq; every comment's author exists and
   the comment is in its author's ByOwner partition (COMMENTER#<uid>), as account deletion finds them;
 - follow and favorite edges point at existing users; index keys of edges, articles and tag counters
@@ -117,6 +118,7 @@ class _Table:
         self.slug_markers: dict[str, Item] = {}
         self.comments: dict[str, list[Item]] = defaultdict(list)
         self.favorites: dict[str, list[Item]] = defaultdict(list)
+        self.pending: dict[str, list[Item]] = defaultdict(list)  # ARTICLE#<aid>/FAVPENDING#<uid>
         self.tagged: dict[str, set[str]] = defaultdict(set)  # tag -> article ids
         self.tag_counters: dict[str, Item] = {}  # legacy TAG#<t>/META
         self.tag_shards: dict[tuple[str, int], Item] = {}  # TAG#<t>/META#<nnn>
@@ -146,6 +148,8 @@ class _Table:
             self.comments[rest].append(item)
         elif kind == "ARTICLE" and sk.startswith("FAVBY#"):
             self.favorites[rest].append(item)
+        elif kind == "ARTICLE" and sk.startswith("FAVPENDING#"):
+            self.pending[rest].append(item)
         elif kind == "SLUG" and sk == "SLUG":
             self.slug_markers[rest] = item
         elif kind == "TAG" and sk == "META":
@@ -344,6 +348,12 @@ def _children(t: _Table) -> list[str]:
                 out.append(f"favorite edge of article {aid} by missing user {uid}")
             if edge.get("GSI1PK") != f"FAVBY#{uid}" or edge.get("GSI1SK") != aid:
                 out.append(f"favorite edge {aid}/{uid} has ByOwner keys {edge.get('GSI1PK')!r}/{edge.get('GSI1SK')!r}")
+    for aid, markers in t.pending.items():
+        if aid not in t.articles:
+            out.append(f"{len(markers)} pending favorite marker(s) under missing article {aid}")
+        for marker in markers:
+            if marker.get("delta") not in (-1, 0, 1):
+                out.append(f"pending favorite {aid}/{marker['SK']} has delta {marker.get('delta')!r}")
     return out
 
 
@@ -385,8 +395,12 @@ def _counters(t: _Table) -> list[str]:
                 out.append(f"user {uid} {user.get('username')!r}: {attribute} {user.get(attribute, 0)} but {actual}")
     for aid, article in t.articles.items():
         edges = len(t.favorites.get(aid, []))
-        if article.get("favoritesCount", 0) != edges:
-            out.append(f"article {aid}: favoritesCount {article.get('favoritesCount', 0)} but {edges} FAVBY# edges")
+        pending = sum(int(m.get("delta", 0)) for m in t.pending.get(aid, []))
+        if article.get("favoritesCount", 0) + pending != edges:
+            out.append(
+                f"article {aid}: favoritesCount {article.get('favoritesCount', 0)} + {pending} pending"
+                f" but {edges} FAVBY# edges"
+            )
     return out
 
 

@@ -76,6 +76,18 @@ def _article_with_favorites(items: Items) -> dict[str, Any]:
     return next(i for i in items if i["SK"] == "ARTICLE" and "inv-d" in i.get("tagList", []))
 
 
+def _pending_counted_twice(items: Items) -> None:
+    """A marker left behind by a fold that also added it to the article: that favorite counts twice."""
+    article = _article_with_favorites(items)
+    items.append({"PK": f"ARTICLE#{article['id']}", "SK": "FAVPENDING#u1", "delta": 1})
+
+
+def _pending_off_range(items: Items) -> None:
+    article = _article_with_favorites(items)
+    article["favoritesCount"] -= 2
+    items.append({"PK": f"ARTICLE#{article['id']}", "SK": "FAVPENDING#u1", "delta": 2})
+
+
 def _rename_user(items: Items) -> None:
     _user(items, "bob")["username"] = _user(items, "ada")["username"].upper()
 
@@ -185,8 +197,11 @@ CORRUPTIONS: dict[str, tuple[Callable[[Items], None], str]] = {
     "followingCount off": (lambda items: _user(items, "bob").update(followingCount=3), "followingCount 3 but 1"),
     "article favoritesCount off": (
         lambda items: _article_with_favorites(items).update(favoritesCount=5),
-        "favoritesCount 5 but 1 FAVBY# edges",
+        "favoritesCount 5 + 0 pending but 1 FAVBY# edges",
     ),
+    "pending favorite counted twice": (_pending_counted_twice, "+ 1 pending but 1 FAVBY# edges"),
+    "pending favorite under a deleted article": (_orphan("FAVPENDING#u1", {"delta": 1}), "pending favorite marker(s)"),
+    "pending favorite off its range": (_pending_off_range, "has delta 2"),
     "comment under a deleted article": (_orphan("COMMENT#000000000001", {"id": 1}), "comment(s) under missing article"),
     "favorite under a deleted article": (
         _orphan("FAVBY#u1", {"GSI1PK": "FAVBY#u1", "GSI1SK": "gone"}),

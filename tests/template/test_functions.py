@@ -95,10 +95,11 @@ STORIES: dict[str, set[tuple[str, str]]] = {
     # the article (G); mark it deleting (U); children by Query; comments deleted (D), favorites by T(Delete,
     # Update, Update); T(Delete article, marker, tag items; Update counters); zero tag counters deleted (D)
     "DELETE /api/articles/{slug}": SLUG | on_table(G, U, D) | queries(TABLE),
-    # favorites.favorite: T(Put edge, Update article count, Update user count)
-    "POST /api/articles/{slug}/favorite": SLUG | on_table(P, U) | RELATIONS,
-    # favorites.unfavorite: T(Delete edge, Update article count, Update user count)
-    "DELETE /api/articles/{slug}/favorite": SLUG | on_table(D, U) | RELATIONS,
+    # favorites.favorite: T(Put edge, Update pending marker, Update user count); the fold if quiet: Query the
+    # markers, T(Update article count, Delete markers) (or, on a closed article, the undo: T(Delete, Delete, Update))
+    "POST /api/articles/{slug}/favorite": SLUG | on_table(P, U, D) | queries(TABLE) | RELATIONS,
+    # favorites.unfavorite: T(Delete edge, Update pending marker, Update user count); the fold as above
+    "DELETE /api/articles/{slug}/favorite": SLUG | on_table(D, U) | queries(TABLE) | RELATIONS,
     "GET /api/articles/{slug}/comments": SLUG | queries(TABLE) | RELATIONS,  # comments.list_for: Query COMMENT#
     # comments.add: Update commentSeq; T(ConditionCheck article open, Put comment)
     "POST /api/articles/{slug}/comments": SLUG | on_table(U, C, P) | RELATIONS,
@@ -140,6 +141,9 @@ def required() -> dict[str, set[tuple[str, str]]]:
     # store.feed on stream records: followers / authored ids (Query ByOwner), existing entries (B), the follow
     # edge (G), T(Put or Delete entries, Update feedCount)
     needed["FeedFanoutFunction"] = queries(BY_OWNER) | on_table(B, G, P, D, U)
+    # store.favorites.fold on stream records: Query the markers; T(Update article count, Delete markers); the
+    # undo of a closed article's: T(Delete edge, Delete marker, Update user count), Delete marker
+    needed["FavoritesFoldFunction"] = queries(TABLE) | on_table(U, D)
     needed["EmailSenderFunction"] = set()  # conduit.mail.send: SES only, no table access
     # services.accounts.run_batch: the job (G, U; finish T(Update job, Delete user)); its phases read their
     # partitions (Q table: FOLLOWS#, FEED#; Q ByOwner: AUTHOR#, COMMENTER#, FAVBY#, FOLLOWERS#) and remove

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from conduit.store import feed, stream
-from conduit.store.stream import ArticleChange, FollowChange
+from conduit.store import favorites, feed, stream
+from conduit.store.stream import ArticleChange, FollowChange, PendingFavoriteChange
 
 
 def record(event: str, pk: str, sk: str, sequence: str = "1", **images: dict[str, Any]) -> dict[str, Any]:
@@ -30,6 +30,8 @@ AUTHORED = {"authorId": {"S": "u1"}, "body": {"S": "a secret draft"}}
         (record("INSERT", "ARTICLE#a1", "ARTICLE"), ArticleChange("INSERT", "a1", None)),
         (record("INSERT", "USER#u1", "FOLLOWS#u2"), FollowChange("INSERT", "u1", "u2")),
         (record("REMOVE", "USER#u1", "FOLLOWS#u2"), FollowChange("REMOVE", "u1", "u2")),
+        (record("INSERT", "ARTICLE#a1", "FAVPENDING#u2"), PendingFavoriteChange("INSERT", "a1")),
+        (record("REMOVE", "ARTICLE#a1", "FAVPENDING#u2"), PendingFavoriteChange("REMOVE", "a1")),
         (record("INSERT", "USER#u1", "PROFILE"), None),
         (record("INSERT", "ARTICLE#a1", "COMMENT#000000000001"), None),
         (record("INSERT", "FEED#u1", "a1"), None),
@@ -100,3 +102,46 @@ def test_a_batch_that_succeeds_reports_nothing():
     seen: list[Any] = []
     assert stream.handle_in_order(event, lambda change: seen.append(change) or 1) == {"batchItemFailures": []}
     assert seen == [FollowChange("INSERT", "u1", "u2")]
+
+
+def test_a_pending_marker_changes_no_feed(feed_calls):
+    assert feed.apply(PendingFavoriteChange("INSERT", "a1")) == 0
+    assert feed_calls == []
+
+
+def marker(event: str, aid: str, uid: str, sequence: str) -> dict[str, Any]:
+    return record(event, f"ARTICLE#{aid}", f"FAVPENDING#{uid}", sequence)
+
+
+def test_the_fold_runs_once_per_article_for_markers_put_or_changed():
+    folded: list[str] = []
+    batch = {
+        "Records": [
+            marker("INSERT", "a1", "u1", "1"),
+            record("INSERT", "USER#u1", "FOLLOWS#u2", "2"),
+            marker("MODIFY", "a2", "u1", "3"),
+            marker("INSERT", "a1", "u2", "4"),
+            marker("REMOVE", "a3", "u1", "5"),  # folded away: nothing left to fold
+        ]
+    }
+    assert stream.handle_once_per(batch, favorites.article_to_fold, folded.append) == {"batchItemFailures": []}
+    assert folded == ["a1", "a2"]
+
+
+def test_a_failing_fold_is_logged_and_reported_by_its_first_record(caplog):
+    def fold(aid: str) -> None:
+        if aid == "a2":
+            raise RuntimeError("the item said: a secret draft")
+
+    batch = {
+        "Records": [
+            marker("INSERT", "a1", "u1", "1"),
+            marker("INSERT", "a2", "u1", "2"),
+            marker("INSERT", "a2", "u3", "3"),
+        ]
+    }
+    with caplog.at_level(logging.WARNING):
+        answer = stream.handle_once_per(batch, favorites.article_to_fold, fold)
+    assert answer == {"batchItemFailures": [{"itemIdentifier": "2"}]}
+    assert "stream record failed" in caplog.text
+    assert "secret" not in caplog.text

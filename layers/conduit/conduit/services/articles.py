@@ -182,11 +182,13 @@ def _single(article: Item, viewer: str) -> ArticleView:
 
 
 def _render(article: Item, seen: relations.Relations) -> ArticleView:
-    return article_view(article, seen.author(article["authorId"]), seen.has_favorited(article["id"]))
+    shown = {**article, "favoritesCount": seen.favorites_count(article)}
+    return article_view(shown, seen.author(article["authorId"]), seen.has_favorited(article["id"]))
 
 
 def _summary(article: Item, seen: relations.Relations) -> ArticleSummaryView:
-    return article_summary_view(article, seen.author(article["authorId"]), seen.has_favorited(article["id"]))
+    shown = {**article, "favoritesCount": seen.favorites_count(article)}
+    return article_summary_view(shown, seen.author(article["authorId"]), seen.has_favorited(article["id"]))
 
 
 def _marker(slug: str) -> Item:

@@ -123,7 +123,8 @@ def delete(current: Item, deleter: str, moderating: bool = False) -> None:
 
     1. mark the article `deleting` (conditional on the version read): from then on no comment,
        favorite or edit can be added to it (their writes require `attribute_not_exists(deleting)`);
-    2. remove its comments, and its favorite edges each with both counters, in bounded batches;
+    2. remove its comments, and its favorite edges each with both counters, in bounded batches, then
+       its pending favorite markers (store.favorites.undo);
     3. one transaction: the article, its slug marker, its tag items and every counter;
     4. drop tag counters that fell to zero (best effort).
     """
@@ -210,3 +211,4 @@ def _delete_children(aid: str) -> None:
                     favorites.remove_edge_of_deleted_article(aid, keys.suffix(child["SK"]))
                 else:
                     ops.delete_item({"PK": child["PK"], "SK": child["SK"]})
+    favorites.undo(aid)  # pending markers; a favorite that raced the mark goes with its edge

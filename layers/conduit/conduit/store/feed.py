@@ -38,6 +38,8 @@ def apply(change: stream.Change) -> int:
     if isinstance(change, stream.ArticleChange):
         on_article = {stream.INSERT: on_article_created, stream.REMOVE: on_article_removed}.get(change.event)
         return on_article(change.author_id, change.article_id) if on_article and change.author_id else 0
+    if not isinstance(change, stream.FollowChange):
+        return 0  # a pending favorite marker: the favorites' fold follows those
     on_edge = {stream.INSERT: on_follow, stream.REMOVE: on_unfollow}.get(change.event)
     return on_edge(change.follower, change.followee) if on_edge else 0
 

@@ -10,6 +10,7 @@
 | slug marker         | SLUG#<slug>        | SLUG                |                                              |
 | comment             | ARTICLE#<aid>      | COMMENT#<id:012>    | ByOwner: COMMENTER#<uid> / <aid>#<id:012>    |
 | favorite edge       | ARTICLE#<aid>      | FAVBY#<uid>         | ByOwner: FAVBY#<uid> / <aid>                 |
+| pending favorite    | ARTICLE#<aid>      | FAVPENDING#<uid>    | (store/favorites.py: folded into the article)|
 | feed entry          | FEED#<follower>    | <aid>               | (FEED_MODE=fan-out; written by store/feed.py)|
 | tag of an article   | TAG#<tag>          | ARTICLE#<aid>       |                                              |
 | tag counter (legacy)| TAG#<tag>          | META                | TagsByCount: TAGS / tagCount                 |
@@ -118,6 +119,21 @@ FAVORITE_PREFIX = "FAVBY#"
 
 def favorite(aid: str, uid: str) -> Key:
     return {"PK": article_partition(aid), "SK": f"{FAVORITE_PREFIX}{uid}"}
+
+
+PENDING_FAVORITE_PREFIX = "FAVPENDING#"
+
+
+def pending_favorite(aid: str, uid: str) -> Key:
+    """`delta`: the user's favorites of the article not yet folded into its favoritesCount (-1, 0, +1)."""
+    return {"PK": article_partition(aid), "SK": f"{PENDING_FAVORITE_PREFIX}{uid}"}
+
+
+def pending_favorite_article_of(key: Key) -> str | None:
+    """The article of a pending favorite marker's key; None for any other item."""
+    if key["PK"].startswith(ARTICLE_PREFIX) and key["SK"].startswith(PENDING_FAVORITE_PREFIX):
+        return suffix(key["PK"])
+    return None
 
 
 TAG_PREFIX = "TAG#"

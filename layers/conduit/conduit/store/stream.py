@@ -37,7 +37,15 @@ class FollowChange:
     followee: str
 
 
-Change = ArticleChange | FollowChange
+@dataclass(frozen=True, slots=True)
+class PendingFavoriteChange:
+    """A pending favorite marker of an article put, changed (INSERT, MODIFY) or folded away (REMOVE)."""
+
+    event: str
+    article_id: str
+
+
+Change = ArticleChange | FollowChange | PendingFavoriteChange
 
 
 def parse(record: dict[str, Any]) -> Change | None:
@@ -50,32 +58,65 @@ def parse(record: dict[str, Any]) -> Change | None:
     if article_id is not None:
         image = change.get("NewImage" if event == INSERT else "OldImage") or {}
         return ArticleChange(event, article_id, _string(image, "authorId"))
+    return _child_change(event, key)
+
+
+def _child_change(event: str, key: keys.Key) -> Change | None:
+    """A change of an edge or marker (an item that is not an article)."""
     edge = keys.follow_of(key)
     if edge is not None:
         return FollowChange(event, *edge)
+    marked = keys.pending_favorite_article_of(key)
+    if marked is not None:
+        return PendingFavoriteChange(event, marked)
     return None
 
 
 def handle_in_order(event: dict[str, Any], apply: Callable[[Change], int]) -> dict[str, Any]:
     """Apply every record's change in order; the Lambda answer names the first that failed, if any."""
     for record in event.get("Records") or []:
-        sequence = str((record.get("dynamodb") or {}).get("SequenceNumber") or "")
         try:
             change = parse(record)
             if change is not None:
                 apply(change)
         except Exception as error:  # reported: Lambda retries the batch from this record
-            observability.logger().warning(
-                "stream record failed",
-                extra={
-                    "sequenceNumber": sequence,
-                    "eventName": record.get("eventName"),
-                    "error": type(error).__name__,  # names only: a message could quote the item
-                    "cause": type(error.__cause__).__name__ if error.__cause__ else None,
-                },
-            )
-            return {"batchItemFailures": [{"itemIdentifier": sequence}]}
+            return _failed(record, error)
     return {"batchItemFailures": []}
+
+
+def handle_once_per(
+    event: dict[str, Any], subject_of: Callable[[Change], str | None], apply: Callable[[str], object]
+) -> dict[str, Any]:
+    """Apply once per subject (e.g. an article) named by the batch's records, in the order of their
+    first record; the first subject that fails is logged and reported by that record, and Lambda
+    retries the batch from it."""
+    first_records: dict[str, dict[str, Any]] = {}
+    for record in event.get("Records") or []:
+        change = parse(record)
+        subject = subject_of(change) if change is not None else None
+        if subject is not None:
+            first_records.setdefault(subject, record)
+    for subject, record in first_records.items():
+        try:
+            apply(subject)
+        except Exception as error:  # reported: Lambda retries the batch from this subject's first record
+            return _failed(record, error)
+    return {"batchItemFailures": []}
+
+
+def _failed(record: dict[str, Any], error: Exception) -> dict[str, Any]:
+    """Log a record that failed (names only: a message could quote the item) and report it."""
+    sequence = str((record.get("dynamodb") or {}).get("SequenceNumber") or "")
+    observability.logger().warning(
+        "stream record failed",
+        extra={
+            "sequenceNumber": sequence,
+            "eventName": record.get("eventName"),
+            "error": type(error).__name__,
+            "cause": type(error.__cause__).__name__ if error.__cause__ else None,
+        },
+    )
+    return {"batchItemFailures": [{"itemIdentifier": sequence}]}
 
 
 def _string(attributes: dict[str, Any], name: str) -> str | None:
