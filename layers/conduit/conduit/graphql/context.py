@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from conduit.authz import Role, rule_for
-from conduit.errors import ApiError, missing_token
+from conduit.errors import DomainError, TokenMissing
 from conduit.http.request import bearer_token
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class Caller:
 
     def require_viewer(self) -> str:
         if self.viewer is None:
-            raise missing_token()
+            raise TokenMissing()
         return self.viewer
 
 
@@ -48,7 +48,7 @@ class Context:
         self.idempotency_key = idempotency_key  # the Idempotency-Key header (graphql/idempotency.py)
         self.lambda_context = lambda_context
         self._identity: tuple[str, Role] | None = None
-        self._refused: ApiError | None = None
+        self._refused: DomainError | None = None
         self._tags: list[str] | None = None
 
     def popular_tags(self) -> list[str]:
@@ -69,7 +69,7 @@ class Context:
         if rule.auth != "none" and self.token is not None:
             viewer, role = self._verified()
         elif rule.auth == "required":
-            raise missing_token()
+            raise TokenMissing()
         guard.check(rule, role, viewer or f"ip:{self.source_ip}")
         return Caller(viewer, role, self.token if viewer else None)
 
@@ -81,7 +81,7 @@ class Context:
 
             try:
                 self._identity = guard.authenticate(self.token or "")
-            except ApiError as refused:
+            except DomainError as refused:
                 self._refused = refused
                 raise
             current.viewer = self._identity[0]
