@@ -43,7 +43,8 @@ from strawberry.extensions import SchemaExtension
 from conduit import idempotency
 from conduit.authz import rule_for
 from conduit.errors import InvalidInput
-from conduit.graphql.context import Caller, Context
+from conduit.graphql.context import Context
+from conduit.security.guard import Caller
 
 T = TypeVar("T")
 ONE_MUTATION = "applies to one mutation: send each create in its own request"

@@ -14,7 +14,7 @@ import strawberry
 from strawberry import Info
 
 from conduit.authz import Role
-from conduit.graphql.context import Caller, context_of
+from conduit.graphql.context import context_of
 from conduit.graphql.fields import mutation
 from conduit.graphql.idempotency import create_once
 from conduit.graphql.inputs import (
@@ -28,6 +28,7 @@ from conduit.graphql.inputs import (
     parsed,
 )
 from conduit.graphql.types import Article, Comment, Profile, User, UserAccount
+from conduit.security.guard import Caller
 from conduit.services import admin as admin_service
 from conduit.services import articles as article_service
 from conduit.services import comments as comment_service
