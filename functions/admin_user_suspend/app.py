@@ -2,8 +2,9 @@
 
 from conduit.http import Request, endpoint
 from conduit.services import admin
+from conduit.services.views import SingleAdminUser
 
 
 @endpoint("POST /api/admin/users/{username}/suspend")
-def handler(request: Request) -> dict:
+def handler(request: Request) -> SingleAdminUser:
     return admin.set_suspended(request.path_param("username"), True, request.require_viewer())

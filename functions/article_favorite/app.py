@@ -2,8 +2,9 @@
 
 from conduit.http import Request, endpoint
 from conduit.services import articles
+from conduit.services.views import SingleArticle
 
 
 @endpoint("POST /api/articles/{slug}/favorite")
-def handler(request: Request) -> dict:
+def handler(request: Request) -> SingleArticle:
     return {"article": articles.favorite(request.path_param("slug"), request.require_viewer())}

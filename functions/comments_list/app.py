@@ -7,10 +7,11 @@
 from conduit.http import Request, endpoint
 from conduit.services import comments
 from conduit.services.paging import COMMENTS_OFFSET_MAX, COMMENTS_PAGE_MAX, non_negative, page_from
+from conduit.services.views import MultipleComments
 
 
 @endpoint("GET /api/articles/{slug}/comments")
-def handler(request: Request) -> dict:
+def handler(request: Request) -> MultipleComments:
     page = page_from(request.query, max_items=COMMENTS_PAGE_MAX, max_offset=COMMENTS_OFFSET_MAX)
     after = non_negative(request.query, "after")
     return {"comments": comments.list_for(request.path_param("slug"), request.viewer, page, after)}

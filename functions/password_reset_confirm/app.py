@@ -2,9 +2,10 @@
 
 from conduit.http import Request, endpoint
 from conduit.services import password_reset
+from conduit.services.views import SingleUser
 from conduit.validation import PasswordResetConfirmBody
 
 
 @endpoint("POST /api/users/password-reset/confirm")
-def handler(request: Request) -> dict:
+def handler(request: Request) -> SingleUser:
     return {"user": password_reset.confirm(request.body(PasswordResetConfirmBody).user)}

@@ -2,8 +2,9 @@
 
 from conduit.http import Request, endpoint
 from conduit.services import exports
+from conduit.services.views import SingleExport
 
 
 @endpoint("GET /api/user/export/{id}")
-def handler(request: Request) -> dict:
+def handler(request: Request) -> SingleExport:
     return {"export": exports.status(request.require_viewer(), request.path_param("id"))}

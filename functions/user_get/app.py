@@ -2,10 +2,10 @@
 
 from conduit.http import Request, endpoint
 from conduit.services import users
-from conduit.services.views import user_view
+from conduit.services.views import SingleUser, user_view
 
 
 @endpoint("GET /api/user")
-def handler(request: Request) -> dict:
+def handler(request: Request) -> SingleUser:
     user = users.current(request.require_viewer())
     return {"user": user_view(user, request.token or "")}

@@ -2,10 +2,11 @@
 
 from conduit.http import Request, endpoint
 from conduit.services import users
+from conduit.services.views import SingleUser
 from conduit.validation import UpdateUserBody
 
 
 @endpoint("PUT /api/user")
-def handler(request: Request) -> dict:
+def handler(request: Request) -> SingleUser:
     changes = request.body(UpdateUserBody).user
     return {"user": users.update(request.require_viewer(), request.token or "", changes)}

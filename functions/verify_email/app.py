@@ -2,12 +2,13 @@
 
 from conduit.http import Request, endpoint
 from conduit.services import email_verification
+from conduit.services.views import Accepted
 from conduit.validation import VerifyEmailBody
 
 VERIFIED = "Email verified"
 
 
 @endpoint("POST /api/users/verify-email")
-def handler(request: Request) -> dict:
+def handler(request: Request) -> Accepted:
     email_verification.confirm(request.body(VerifyEmailBody).user.token)
     return {"message": VERIFIED}

@@ -249,6 +249,17 @@ def test_update_with_no_changes_returns_the_article(client, make_user, make_arti
     assert response.json()["article"]["slug"] == article["slug"]
 
 
+def test_an_empty_update_by_another_user_is_403_and_changes_nothing(client, make_user, make_article):
+    author, intruder = make_user("owner"), make_user("intruder")
+    article = make_article(author["token"])
+    path = f"/articles/{article['slug']}"
+    assert_error(client.put(path, token=intruder["token"], json={"article": {}}), 403, FORBIDDEN)
+    again = client.put(path, token=author["token"], json={"article": {}})
+    assert again.status_code == 200 and again.json()["article"]["updatedAt"] == article["updatedAt"]
+    client.delete(path, token=author["token"])
+    assert_error(client.put(path, token=author["token"], json={"article": {}}), 404, {"article": ["not found"]})
+
+
 def test_update_by_another_user_is_403(client, make_user, make_article):
     author, intruder = make_user("owner"), make_user("intruder")
     article = make_article(author["token"])

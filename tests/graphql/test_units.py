@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from graphql import FragmentDefinitionNode, parse
 
-from conduit.errors import Unprocessable
+from conduit.errors import InvalidInput
 from conduit.graphql.limits import selection_cost
 from conduit.graphql.paging import decode_cursor, encode_cursor, page_for
 
@@ -25,7 +25,7 @@ def test_cursors_round_trip_and_are_opaque():
 
 @pytest.mark.parametrize("cursor", ["", "abc", encode_cursor(1)[:-1] + "!", "b2Zmc2V0Oi0x", "bGltaXQ6Mw"])
 def test_foreign_cursors_are_bad_user_input(cursor):
-    with pytest.raises(Unprocessable) as refused:
+    with pytest.raises(InvalidInput) as refused:
         decode_cursor(cursor)
     assert refused.value.errors == {"after": ["is not a valid cursor"]}
 
@@ -36,7 +36,7 @@ def test_first_and_after_become_rest_limit_and_offset():
     assert (page_for(None, None).limit, page_for(None, None).offset) == (20, 0)
     assert page_for(1000, None).limit == 100
     assert page_for(1000, None, max_items=60).limit == 60
-    with pytest.raises(Unprocessable) as refused:
+    with pytest.raises(InvalidInput) as refused:
         page_for(None, encode_cursor(5000))
     assert refused.value.errors == {"after": ["must be at most 5000"]}
 

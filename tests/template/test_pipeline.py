@@ -127,6 +127,27 @@ def test_make_check_and_make_test_run_the_complexity_gate_over_the_whole_layer()
     assert {"radon==6.0.1", "xenon==0.9.3"} <= set(pins)
 
 
+def test_make_check_and_make_test_run_the_strict_type_gate_over_the_layer_and_the_functions():
+    import tomllib
+
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    assert mypy["strict"] is True
+    assert set(mypy["files"]) == {"layers/conduit/conduit", "functions"}
+    assert ".venv/bin/mypy" in (ROOT / "scripts" / "typecheck").read_text(encoding="utf-8")
+    for script in ("check", "test-all"):
+        lines = (ROOT / "scripts" / script).read_text(encoding="utf-8").splitlines()
+        gates = [line for line in lines if "scripts/typecheck" in line and not line.startswith("#")]
+        assert len(gates) == 1, script
+    [step] = [
+        line
+        for line in (ROOT / "scripts" / "test-all").read_text(encoding="utf-8").splitlines()
+        if "typecheck" in line and not line.startswith("#")
+    ]
+    assert step.startswith("step "), "a step of its own: its duration is in make test's report"
+    pins = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").split()
+    assert "mypy==2.4.1" in pins
+
+
 def test_test_job_has_the_toolchains_make_test_needs():
     job = _job("test")
     [python] = _uses(job, "actions/setup-python")

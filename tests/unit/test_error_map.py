@@ -22,9 +22,7 @@ HTTP_MODULES = ("http", "http.client", "conduit.http", "conduit.graphql", "starl
 STATUS_NAMES = {"status", "status_code", "http_status", "statusCode"}
 
 DOMAIN_ERRORS = [
-    cls
-    for name, cls in vars(errors).items()
-    if inspect.isclass(cls) and issubclass(cls, errors.DomainError) and name not in errors.OLD_NAMES
+    cls for name, cls in vars(errors).items() if inspect.isclass(cls) and issubclass(cls, errors.DomainError)
 ]
 
 
@@ -58,9 +56,6 @@ def test_store_and_services_know_nothing_of_http(path):
             imported = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-            if node.module == "conduit.errors":
-                old = {alias.name for alias in node.names} & errors.OLD_NAMES
-                assert not old, f"{path.name}:{node.lineno} uses the old error names {sorted(old)}"
             if node.module == "conduit":
                 imported += [f"conduit.{alias.name}" for alias in node.names]
         elif isinstance(node, ast.ClassDef):
@@ -110,12 +105,10 @@ def test_graphql_says_when_to_retry(error, code, retry):
     assert api_error_extensions(error) == {"code": code, "errors": error.errors, "retryAfter": retry}
 
 
-def test_the_old_names_are_the_new_classes():
-    # Kept only for modules reworked in parallel; store/ and services/ may not use them (above).
-    assert errors.Unprocessable is errors.InvalidInput
-    assert errors.ServiceUnavailable is errors.Unavailable
-    assert errors.ApiError is errors.DomainError
-    assert error_map.status_of(errors.missing_token()) == 401
+@pytest.mark.parametrize("old", ["ApiError", "Unauthorized", "Unprocessable", "ServiceUnavailable", "missing_token"])
+def test_the_old_status_named_errors_are_gone(old):
+    # Each error has one (domain) name; an alias would let HTTP words back into the layer.
+    assert not hasattr(errors, old)
 
 
 def test_both_edges_log_an_unavailable_dependency_as_a_warning(caplog):

@@ -12,7 +12,7 @@ import jwt
 import pytest
 from moto import mock_aws
 
-from conduit.errors import ServiceUnavailable, Unauthorized
+from conduit.errors import NotAuthenticated, Unavailable
 from conduit.security import keyset
 from conduit.security.tokens import issue_token, verify_token
 from tools import rotate_jwt_key
@@ -149,11 +149,11 @@ def test_a_container_that_read_the_keys_before_a_rotation_accepts_the_new_key_at
 def test_made_up_key_ids_cannot_flood_ssm(ssm, reads, clock):
     issue_token("u1")
     for index in range(20):
-        with pytest.raises(Unauthorized):
+        with pytest.raises(NotAuthenticated):
             verify_token(forged(f"k{index}"))
     assert len(reads) == 1  # within KEYSET_REFRESH_SECONDS of the last read: no new read
     clock[0] += keyset.KEYSET_REFRESH_SECONDS
-    with pytest.raises(Unauthorized):
+    with pytest.raises(NotAuthenticated):
         verify_token(forged("k"))
     assert len(reads) == 2
 
@@ -164,14 +164,14 @@ def forged(kid: str) -> str:
 
 def test_ssm_unavailable_is_a_503_on_first_read_and_keeps_the_old_keys_after(ssm, monkeypatch, clock):
     def unavailable(name: str) -> str:
-        raise ServiceUnavailable()
+        raise Unavailable()
 
     token = issue_token("u1")
     monkeypatch.setattr(keyset, "_read_parameter", unavailable)
     clock[0] += keyset.KEYSET_MAX_AGE_SECONDS + 1
     assert verify_token(token) == "u1"  # the keys read before are kept
     keyset.forget()
-    with pytest.raises(ServiceUnavailable):
+    with pytest.raises(Unavailable):
         issue_token("u1")
 
 
@@ -195,7 +195,7 @@ def test_an_ssm_throttle_is_a_service_unavailable(ssm, monkeypatch):
             raise ClientError({"Error": {"Code": "ThrottlingException"}}, "GetParameter")
 
     monkeypatch.setattr(keyset, "_ssm", lambda: Throttled())
-    with pytest.raises(ServiceUnavailable):
+    with pytest.raises(Unavailable):
         issue_token("u1")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from conduit.errors import Unprocessable
+from conduit.errors import InvalidInput
 from conduit.http.error_map import status_of
 from conduit.validation import (
     MAX_TAGS,
@@ -39,7 +39,7 @@ def article(**overrides: Any) -> dict[str, Any]:
 
 
 def errors_of(model: type, data: Any) -> dict[str, list[str]]:
-    with pytest.raises(Unprocessable) as caught:
+    with pytest.raises(InvalidInput) as caught:
         parse(model, data)
     assert status_of(caught.value) == 422
     return caught.value.errors
@@ -390,6 +390,6 @@ def test_models_are_frozen():
 
 
 def test_username_with_trailing_newline_is_invalid():
-    with pytest.raises(Unprocessable) as caught:
+    with pytest.raises(InvalidInput) as caught:
         parse(RegisterBody, {"user": {"username": "jake\n", "email": "jake@example.com", "password": "password123"}})
     assert caught.value.errors == {"username": [USERNAME_INVALID]}

@@ -196,15 +196,3 @@ class StorageUnavailable(Unavailable):
 
 class ChangedConcurrently(Unavailable):
     """What the request read changed before its conditional write; nothing was written."""
-
-
-# --- old names -----------------------------------------------------------------------------------
-# Still imported by modules being reworked in parallel (validation, security/keyset, graphql/*) and
-# their tests; store/ and services/ may not use them (tests/unit/test_error_map.py). To go once
-# those modules import the names above.
-ApiError = DomainError
-Unauthorized = NotAuthenticated
-Unprocessable = InvalidInput
-ServiceUnavailable = Unavailable
-missing_token = TokenMissing
-OLD_NAMES = frozenset({"ApiError", "Unauthorized", "Unprocessable", "ServiceUnavailable", "missing_token"})

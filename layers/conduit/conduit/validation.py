@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from conduit import identities
 from conduit.authz import Role
-from conduit.errors import Unprocessable
+from conduit.errors import InvalidInput
 
 MAX_TAGS = 20
 MIN_PASSWORD_LENGTH = 8
@@ -224,16 +224,16 @@ def parse(model: type[M], data: Any) -> M:
         raise _unprocessable(exc) from None
 
 
-def _unprocessable(exc: ValidationError) -> Unprocessable:
-    error: Unprocessable | None = None
+def _unprocessable(exc: ValidationError) -> InvalidInput:
+    error: InvalidInput | None = None
     for item in exc.errors(include_url=False):
         field = _field_name(item["loc"])
         message = _message(item)
         if error is None:
-            error = Unprocessable(field, message)
+            error = InvalidInput(field, message)
         elif message not in error.errors.get(field, []):
             error.add(field, message)
-    return error or Unprocessable("body", "is invalid")
+    return error or InvalidInput("body", "is invalid")
 
 
 def _field_name(loc: tuple[int | str, ...]) -> str:

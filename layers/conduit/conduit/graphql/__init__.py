@@ -9,7 +9,7 @@ nothing else in the layer does, so the REST functions' cold starts do not pay fo
 - loaders.py  DataLoaders (slug markers, article bodies, comments) built on one BatchGetItem each
 - paging.py   Relay connections over the services' limit/offset pages (opaque offset cursors)
 - limits.py   depth, token, alias and cost limits; introspection on/off (conduit.settings: GRAPHQL_*)
-- errors.py   ApiError -> `extensions.code`, in one place; unknown errors masked
+- errors.py   DomainError -> `extensions.code` (from conduit.http.error_map, the one table); unknown errors masked
 - idempotency.py  Idempotency-Key for the create mutations, through conduit.idempotency (REST's)
 - asgi.py     the Strawberry ASGI app, wrapped by Mangum into the Lambda handler
 """

@@ -1,22 +1,22 @@
 """Per-request state of a GraphQL operation: who is calling, and the request's DataLoaders.
 
 Authorization is the REST API's: every root field names the REST route it stands for, and
-`authorize(route)` applies that route's rule from conduit.authz exactly as the `endpoint`
-decorator does (token per the rule's auth mode, current role and suspension, write quota).
-The token is verified once per request, on the first field that needs it, so a query for
-public data only (`tags`) ignores a stale token as `GET /api/tags` does.
+`authorize(route)` runs that route's rule through the one pipeline both edges call
+(conduit.security.guard.authorize: token per the rule's auth mode, current role and suspension,
+the rule's roles, write quota). The token is verified once per request, on the first field that
+needs it, so a query for public data only (`tags`) ignores a stale token as `GET /api/tags` does.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from conduit.authz import Role, rule_for
-from conduit.errors import ApiError, missing_token
+from conduit.errors import DomainError
 from conduit.http.request import bearer_token
+from conduit.security import guard
 
 if TYPE_CHECKING:
     from strawberry import Info
@@ -25,18 +25,6 @@ if TYPE_CHECKING:
 
 # The verified caller of the request being served in this thread, for the request log line.
 current = threading.local()
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    viewer: str | None
-    role: Role | None
-    token: str | None
-
-    def require_viewer(self) -> str:
-        if self.viewer is None:
-            raise missing_token()
-        return self.viewer
 
 
 class Context:
@@ -48,7 +36,7 @@ class Context:
         self.idempotency_key = idempotency_key  # the Idempotency-Key header (graphql/idempotency.py)
         self.lambda_context = lambda_context
         self._identity: tuple[str, Role] | None = None
-        self._refused: ApiError | None = None
+        self._refused: DomainError | None = None
         self._tags: list[str] | None = None
 
     def popular_tags(self) -> list[str]:
@@ -59,29 +47,18 @@ class Context:
             self._tags = tags.popular()
         return list(self._tags)
 
-    def authorize(self, route: str) -> Caller:
+    def authorize(self, route: str) -> guard.Caller:
         """The caller as the REST endpoint of `route` would see them, or the error it would answer."""
-        from conduit.security import guard
+        return guard.authorize(rule_for(route), self.token, self.source_ip, self._verified)
 
-        rule = rule_for(route)
-        viewer: str | None = None
-        role: Role | None = None
-        if rule.auth != "none" and self.token is not None:
-            viewer, role = self._verified()
-        elif rule.auth == "required":
-            raise missing_token()
-        guard.check(rule, role, viewer or f"ip:{self.source_ip}")
-        return Caller(viewer, role, self.token if viewer else None)
-
-    def _verified(self) -> tuple[str, Role]:
+    def _verified(self, token: str) -> tuple[str, Role]:
+        """guard.authenticate, once per request: its answer (or refusal) is kept for the next field."""
         if self._refused is not None:
             raise self._refused
         if self._identity is None:
-            from conduit.security import guard
-
             try:
-                self._identity = guard.authenticate(self.token or "")
-            except ApiError as refused:
+                self._identity = guard.authenticate(token)
+            except DomainError as refused:
                 self._refused = refused
                 raise
             current.viewer = self._identity[0]

@@ -92,7 +92,7 @@ class ErrorCodes(SchemaExtension):
         self._validation_errors = set()
         yield
         result = self.execution_context.result
-        if result is not None and getattr(result, "errors", None):
+        if result is not None and result.errors:
             result.errors = [self._coded(error) for error in result.errors]
             if not self.suggestions:
                 result.errors = [_without_suggestion(error) for error in result.errors]

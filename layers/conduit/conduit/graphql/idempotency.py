@@ -42,8 +42,9 @@ from strawberry.extensions import SchemaExtension
 
 from conduit import idempotency
 from conduit.authz import rule_for
-from conduit.errors import Unprocessable
-from conduit.graphql.context import Caller, Context
+from conduit.errors import InvalidInput
+from conduit.graphql.context import Context
+from conduit.security.guard import Caller
 
 T = TypeVar("T")
 ONE_MUTATION = "applies to one mutation: send each create in its own request"
@@ -80,7 +81,7 @@ class OneMutationPerKey(SchemaExtension):
             if operation is not None and operation.operation == OperationType.MUTATION:
                 fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
                 if root_fields(operation.selection_set, fragments) > 1:
-                    refused = Unprocessable("Idempotency-Key", ONE_MUTATION)
+                    refused = InvalidInput("Idempotency-Key", ONE_MUTATION)
                     execution.result = ExecutionResult(
                         data=None, errors=[GraphQLError(str(refused), original_error=refused)]
                     )

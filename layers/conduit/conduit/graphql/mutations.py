@@ -14,8 +14,7 @@ import strawberry
 from strawberry import Info
 
 from conduit.authz import Role
-from conduit.errors import NotFound
-from conduit.graphql.context import Caller, context_of
+from conduit.graphql.context import context_of
 from conduit.graphql.fields import mutation
 from conduit.graphql.idempotency import create_once
 from conduit.graphql.inputs import (
@@ -29,14 +28,13 @@ from conduit.graphql.inputs import (
     parsed,
 )
 from conduit.graphql.types import Article, Comment, Profile, User, UserAccount
+from conduit.security.guard import Caller
 from conduit.services import admin as admin_service
 from conduit.services import articles as article_service
 from conduit.services import comments as comment_service
 from conduit.services import profiles as profile_service
 from conduit.services import users as user_service
 from conduit.validation import ArticleChanges, Credentials, NewArticle, NewComment, NewUser, UserChanges, parse
-
-COMMENT_ID_DIGITS = 12  # as DELETE /api/articles/{slug}/comments/{id}
 
 
 @strawberry.type
@@ -120,9 +118,7 @@ class Mutation:
     def delete_comment(self, info: Info, slug: str, id: int) -> bool | None:
 
         caller = context_of(info).authorize("DELETE /api/articles/{slug}/comments/{id}")
-        if id < 0 or len(str(id)) > COMMENT_ID_DIGITS:
-            raise NotFound("comment")
-        comment_service.delete(slug, id, caller.require_viewer(), caller.role)
+        comment_service.delete(slug, comment_service.parse_id(str(id)), caller.require_viewer(), caller.role)
         return True
 
     @mutation("PUT /api/admin/users/{username}/role (admins; not their own demotion)")

@@ -17,7 +17,7 @@ import base64
 import binascii
 import re
 
-from conduit.errors import Unprocessable
+from conduit.errors import InvalidInput
 from conduit.services.paging import COMMENTS_PAGE_MAX, Page, page_from
 
 PREFIX = "offset:"
@@ -37,7 +37,7 @@ def decode_cursor(cursor: str, prefix: str = PREFIX) -> int:
         text = ""
     position = text.removeprefix(prefix)
     if not text.startswith(prefix) or not POSITION.fullmatch(position):
-        raise Unprocessable("after", "is not a valid cursor")
+        raise InvalidInput("after", "is not a valid cursor")
     return int(position)
 
 
@@ -49,7 +49,7 @@ def page_for(first: int | None, after: str | None, max_items: int | None = None)
         query["limit"] = str(first)
     try:
         return page_from(query, max_items=max_items)
-    except Unprocessable as error:
+    except InvalidInput as error:
         raise renamed(error) from None
 
 
@@ -59,14 +59,14 @@ def comment_page_for(first: int | None, after: str | None) -> tuple[int, int | N
     return page_for(first, None, max_items=COMMENTS_PAGE_MAX).limit, start
 
 
-def renamed(error: Unprocessable) -> Unprocessable:
+def renamed(error: InvalidInput) -> InvalidInput:
     """The same messages under the GraphQL argument names (limit -> first, offset -> after)."""
-    result: Unprocessable | None = None
+    result: InvalidInput | None = None
     for field, messages in error.errors.items():
         for message in messages:
             name = RENAMED.get(field, field)
             if result is None:
-                result = Unprocessable(name, message)
+                result = InvalidInput(name, message)
             else:
                 result.add(name, message)
     return result or error

@@ -8,7 +8,7 @@ from __future__ import annotations
 import strawberry
 from strawberry import Info
 
-from conduit.errors import Unprocessable
+from conduit.errors import InvalidInput
 from conduit.graphql.context import context_of
 from conduit.graphql.fields import field
 from conduit.graphql.inputs import ArticleFilter, given
@@ -59,7 +59,7 @@ class Query:
         chosen = {name: value for name, value in given(filter).items() if value is not None} if filter else {}
         try:
             return connection(article_service.list_articles(chosen, page, caller.viewer), page)
-        except Unprocessable as error:
+        except InvalidInput as error:
             raise renamed(error) from None
 
     @field("Articles of the users the caller follows, newest first (GET /api/articles/feed).")

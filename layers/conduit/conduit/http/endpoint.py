@@ -1,8 +1,9 @@
 """The `endpoint` decorator: turns `fn(Request) -> payload` into a Lambda handler.
 
 `@endpoint("POST /api/articles", status=201)` names the route; its authorization rule comes from
-the one table in conduit.authz. For every request the decorator parses the event, verifies the
-token, applies the rule (role, suspension, write quota), replays idempotent creates, calls the
+the one table in conduit.authz. For every request the decorator parses the event, authorizes it
+through the one pipeline (conduit.security.guard.authorize: token, current role and suspension,
+the rule's roles, write quota; GraphQL's too), replays idempotent creates, calls the
 endpoint's story and answers with JSON or the mapped error, with security headers. Around that:
 ETags and Cache-Control on reads (conduit.http.caching), the correlation id (echoed as
 X-Correlation-Id), one structured log line per request, a trace
@@ -74,20 +75,13 @@ def endpoint(
 
 
 def _authorize(request: Request, rule: Rule) -> None:
-    """Token (per the rule's auth mode), then the caller's current role and the write quota."""
+    """The one authorization pipeline (conduit.security.guard.authorize, GraphQL's too); the request
+    acts as the caller it answers."""
     from conduit.security import guard
 
     token = request.bearer_token() if rule.auth != "none" else None
-    if token is not None:
-        from conduit.security.tokens import verify_claims
-
-        claims = verify_claims(token)
-        request.viewer = claims.subject
-        request.token = token
-        request.role = guard.current_role(claims, token)
-    elif rule.auth == "required":
-        request.require_viewer()
-    guard.check(rule, request.role, request.viewer or f"ip:{request.source_ip}")
+    caller = guard.authorize(rule, token, request.source_ip)
+    request.viewer, request.role, request.token = caller.viewer, caller.role, caller.token
 
 
 def _run(request: Request, route: str, rule: Rule, story: Callable[[Request], Any], context: Any) -> Any:

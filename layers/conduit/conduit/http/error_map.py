@@ -70,7 +70,7 @@ def mapping_of(error: e.DomainError) -> Mapping:
     """The row of the error's class, or of its nearest base class in the table."""
     for cls in type(error).__mro__:
         if cls in TABLE:
-            return TABLE[cls]  # type: ignore[index]
+            return TABLE[cls]
     raise LookupError(type(error).__name__)  # unreachable: DomainError has a row
 
 

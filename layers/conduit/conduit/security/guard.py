@@ -1,15 +1,28 @@
-"""Per-request authorization: the route's rule (conduit.authz), the caller's current role and
-suspension, and the write quota. Runs after the token is verified, before the endpoint's story."""
+"""The authorization pipeline, one for REST (conduit.http.endpoint) and GraphQL
+(conduit.graphql.context): `authorize(rule, token, source_ip)` takes a request from its token to
+the caller it may act as, in four steps:
+
+1. token: verified per the route rule's auth mode (none: ignored; optional: used when sent;
+   required: 401 without one);
+2. current role and state: the user's role now, refused when gone, suspended, or the token is older
+   than their password (`authenticate`);
+3. route rule: the role must be one the route allows (conduit.authz.RULES);
+4. quota: a write counts against the caller's (or, anonymous, the address's) write quota.
+
+Ownership is not here: the writes enforce it in their ConditionExpressions (store/).
+"""
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from conduit import observability
 from conduit.authz import Role, Rule
-from conduit.errors import AdminOnly, RateLimited, TokenInvalid, UserSuspended
+from conduit.errors import AdminOnly, RateLimited, TokenInvalid, TokenMissing, UserSuspended
 from conduit.settings import get_settings
 
 if TYPE_CHECKING:
@@ -17,6 +30,40 @@ if TYPE_CHECKING:
 
 _cache: dict[str, tuple[float, dict[str, Any] | None]] = {}
 _lock = threading.Lock()
+
+
+Identify = Callable[[str], tuple[str, Role]]  # a token -> its user and their role now (step 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who the request acts as: a user (`viewer`, `role`, their `token`) or anonymous (all None)."""
+
+    viewer: str | None
+    role: Role | None
+    token: str | None
+
+    def require_viewer(self) -> str:
+        if self.viewer is None:
+            raise TokenMissing()
+        return self.viewer
+
+
+ANONYMOUS = Caller(None, None, None)
+
+
+def authorize(rule: Rule, token: str | None, source_ip: str, identify: Identify | None = None) -> Caller:
+    """The caller a request with `token` (None: no usable Authorization header) from `source_ip` may
+    act as under the route's `rule`, or the domain error refusing it. `identify` replaces
+    `authenticate` for an edge that remembers the answer (GraphQL: once per request)."""
+    caller = ANONYMOUS
+    if rule.auth != "none" and token is not None:
+        viewer, role = (identify or authenticate)(token)
+        caller = Caller(viewer, role, token)
+    elif rule.auth == "required":
+        raise TokenMissing()
+    check(rule, caller.role, caller.viewer or f"ip:{source_ip}")
+    return caller
 
 
 def authenticate(token: str) -> tuple[str, Role]:
@@ -46,7 +93,8 @@ def current_role(claims: Claims, token: str) -> Role:
 
 
 def check(rule: Rule, role: Role | None, subject: str) -> None:
-    """Role allowed for the route, and the write quota of `subject` (user id, or ip:<address>)."""
+    """Steps 3 and 4: role allowed for the route, and the write quota of `subject` (user id, or
+    ip:<address>)."""
     if role is not None and role not in rule.roles:
         raise AdminOnly()
     if rule.write:

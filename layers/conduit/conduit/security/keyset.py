@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeGuard
 
-from conduit.errors import ServiceUnavailable
+from conduit.errors import Unavailable
 from conduit.settings import get_settings
 
 DEFAULT_KID = "default"
@@ -172,7 +172,7 @@ def _from_parameter(name: str, unknown_kid: str | None) -> Keyset:
                 return keys
         try:
             keys = parse(_read_parameter(name))
-        except (ServiceUnavailable, KeysetError) as error:
+        except (Unavailable, KeysetError) as error:
             if loaded is None:
                 raise  # nothing to verify with: a 503 (SSM unavailable) or a 500 (malformed keyset)
             log.error("JWT keyset not re-read, keeping the keys read before: %s", error)
@@ -190,10 +190,10 @@ def _read_parameter(name: str) -> str:
         code = error.response.get("Error", {}).get("Code", "")
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         if code in ("ThrottlingException", "InternalServerError") or status >= 500:
-            raise ServiceUnavailable() from error
+            raise Unavailable() from error
         raise  # missing parameter or access denied: a deployment fault, a 500 in the logs
     except BotoCoreError as error:
-        raise ServiceUnavailable() from error
+        raise Unavailable() from error
 
 
 @lru_cache(maxsize=1)

@@ -47,6 +47,7 @@ from conduit.errors import (
 )
 from conduit.security import guard
 from conduit.security.passwords import verify_password
+from conduit.services.views import DeletionView
 from conduit.settings import get_settings
 from conduit.store import articles, comments, deletions, favorites, feed, follows, keys, ops, quotas, users
 from conduit.store.client import Item
@@ -59,7 +60,7 @@ Row = dict[str, Any]
 # --- starting ---------------------------------------------------------------------------------
 
 
-def request_deletion(uid: str, password: str) -> dict[str, Any]:
+def request_deletion(uid: str, password: str) -> DeletionView:
     """The user deletes their own account; the current password is required (403 when wrong, with
     attempts limited like logins)."""
     reservation = quotas.reserve("delete-account", uid, get_settings().login_failures_per_minute)
@@ -75,7 +76,7 @@ def request_deletion(uid: str, password: str) -> dict[str, Any]:
     return _start(user, requested_by=uid)
 
 
-def delete_by_admin(username: str, admin: str) -> dict[str, Any]:
+def delete_by_admin(username: str, admin: str) -> DeletionView:
     uid = users.id_for_username(username)
     user = users.get(uid, consistent=True) if uid else None
     if user is None:
@@ -83,7 +84,7 @@ def delete_by_admin(username: str, admin: str) -> dict[str, Any]:
     return _start(user, requested_by=admin)
 
 
-def _start(user: Item, requested_by: str) -> dict[str, Any]:
+def _start(user: Item, requested_by: str) -> DeletionView:
     uid = user["id"]
     job = {
         "type": "deletion",
@@ -118,14 +119,14 @@ def _queue(uid: str, step: int, delay_seconds: int = 0) -> None:
 # --- progress ---------------------------------------------------------------------------------
 
 
-def status(uid: str) -> dict[str, Any]:
+def status(uid: str) -> DeletionView:
     job = deletions.get(uid)  # an id no key can hold finds nothing (store.ops)
     if job is None:
         raise DeletionNotFound()
     return _view(job)
 
 
-def _view(job: Item) -> dict[str, Any]:
+def _view(job: Item) -> DeletionView:
     return {
         "id": job["userId"],
         "username": job["username"],

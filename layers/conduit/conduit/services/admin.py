@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from conduit.authz import Role
 from conduit.errors import InvalidInput, ProfileNotFound
 from conduit.security import guard
 from conduit.services.paging import Page
+from conduit.services.views import AdminUsers, AdminUserView, SingleAdminUser
 from conduit.store import users
 from conduit.store.client import Item
 
@@ -19,22 +18,22 @@ def _user_id(username: str) -> str:
     return uid
 
 
-def admin_view(user: Item) -> dict[str, Any]:
+def admin_view(user: Item) -> AdminUserView:
     return {
         "username": user["username"],
         "email": user["email"],
-        "role": user.get("role") or Role.USER.value,
+        "role": Role(user.get("role") or Role.USER),
         "suspended": bool(user.get("suspended")),
         "createdAt": user["createdAt"],
     }
 
 
-def list_users(page: Page) -> dict[str, Any]:
+def list_users(page: Page) -> AdminUsers:
     found = users.page(page.offset, page.limit)
     return {"users": [admin_view(user) for user in found]}
 
 
-def set_role(username: str, role: Role, acting_admin: str) -> dict[str, Any]:
+def set_role(username: str, role: Role, acting_admin: str) -> SingleAdminUser:
     uid = _user_id(username)
     if uid == acting_admin and role != Role.ADMIN:
         raise InvalidInput("role", "admins cannot demote themselves")
@@ -43,7 +42,7 @@ def set_role(username: str, role: Role, acting_admin: str) -> dict[str, Any]:
     return {"user": admin_view(updated)}
 
 
-def set_suspended(username: str, suspended: bool, acting_admin: str) -> dict[str, Any]:
+def set_suspended(username: str, suspended: bool, acting_admin: str) -> SingleAdminUser:
     uid = _user_id(username)
     if uid == acting_admin:
         raise InvalidInput("user", "admins cannot suspend themselves")

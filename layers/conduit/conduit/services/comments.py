@@ -20,7 +20,7 @@ def _article_id(slug: str) -> str:
     marker = articles.find_by_slug(slug)
     if marker is None:
         raise ArticleNotFound()
-    return marker["articleId"]
+    return str(marker["articleId"])
 
 
 def add(slug: str, viewer: str, body: str) -> CommentView:

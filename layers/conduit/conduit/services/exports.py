@@ -14,6 +14,7 @@ from typing import Any
 
 from conduit import queues
 from conduit.errors import ExportNotFound, UserNotFound
+from conduit.services.views import ExportView
 from conduit.settings import get_settings
 from conduit.store import exports, keys, ops, users
 from conduit.store.ids import new_id
@@ -23,21 +24,21 @@ PRIVATE_PREFIXES = ("credentials",)
 FORMAT = "conduit-export/1"
 
 
-def start(uid: str) -> dict[str, Any]:
+def start(uid: str) -> ExportView:
     job = exports.create(uid, new_id())
     queues.send(get_settings().export_queue_url, {"userId": uid, "exportId": job["id"]})
     return _view(job)
 
 
-def status(uid: str, export_id: str) -> dict[str, Any]:
+def status(uid: str, export_id: str) -> ExportView:
     job = exports.get(uid, export_id)
     if job is None:
         raise ExportNotFound()
     return _view(job)
 
 
-def _view(job: dict[str, Any]) -> dict[str, Any]:
-    view: dict[str, Any] = {"id": job["id"], "state": job["state"], "requestedAt": job["requestedAt"], "url": None}
+def _view(job: dict[str, Any]) -> ExportView:
+    view: ExportView = {"id": job["id"], "state": job["state"], "requestedAt": job["requestedAt"], "url": None}
     if job["state"] == "ready":
         settings = get_settings()
         view["url"] = queues.client("s3").generate_presigned_url(

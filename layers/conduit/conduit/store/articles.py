@@ -78,6 +78,18 @@ def get(aid: str, projection: tuple[str, ...] | None = None, consistent: bool = 
     return ops.get_item(keys.article(aid), projection, consistent=consistent)
 
 
+def confirm_author(aid: str, editor: str) -> Item:
+    """An edit that changes nothing still answers only its author: the edit's own condition (open,
+    `authorId = :editor`) on a write that changes nothing, which returns the article as stored."""
+    try:
+        return ops.update_item(
+            keys.article(aid), "SET #version = #version", all_of(ARTICLE_OPEN, "authorId = :editor"),
+            {"#version": "version"}, editor=editor,
+        )  # fmt: skip
+    except ops.ConditionFailed as failed:
+        raise _refusal(failed.item, editor) from None
+
+
 def update(current: Item, changes: dict[str, Any], editor: str) -> Item:
     """Apply changes if `editor` is the author and nobody changed the article since it was read."""
     aid = current["id"]
@@ -142,8 +154,8 @@ def delete(current: Item, deleter: str, moderating: bool = False) -> None:
                 seen=current["version"],
                 **owner,
             )
-        except ops.ConditionFailed:
-            raise _why_not_writable(aid, deleter, moderating) from None
+        except ops.ConditionFailed as failed:
+            raise _refusal(failed.item, deleter, moderating) from None
     _delete_children(aid)
     actions = [
         tx.delete(keys.article(aid), all_of(BEING_DELETED, ownership), **owner),
@@ -187,7 +199,14 @@ def _tag_actions(aid: str, shard: int | None, added: list[str], removed: list[st
 
 
 def _why_not_writable(aid: str, actor: str, moderating: bool = False) -> Exception:
-    current = ops.get_item(keys.article(aid), ("authorId", DELETING), consistent=True)
+    """After a transaction's ownership condition failed: a re-read tells why."""
+    return _refusal(ops.get_item(keys.article(aid), ("authorId", DELETING), consistent=True), actor, moderating)
+
+
+def _refusal(current: Item | None, actor: str, moderating: bool = False) -> Exception:
+    """Why an article's conditional write failed, from the article as it was: gone or being deleted
+    (404), someone else's (403), or changed since it was read (safe to retry). Ownership itself is
+    the write's condition; this only names the refusal."""
     if current is None or current.get(DELETING):
         return ArticleNotFound()
     if current["authorId"] != actor and not moderating:

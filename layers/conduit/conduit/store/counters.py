@@ -75,7 +75,7 @@ def refresh_tag_heads(shard: int | None, tags: list[str]) -> None:
     with ThreadPoolExecutor(max_workers=min(len(tags), 20)) as pool:
         counts = list(pool.map(_sharded_count, tags))
         known = [(tag, count) for tag, count in zip(tags, counts, strict=True) if count is not None]
-        list(pool.map(lambda pair: _set_head(*pair, read_at), known))
+        list(pool.map(lambda pair: _set_head(pair[0], pair[1], read_at), known))
         list(pool.map(_drop_head, [tag for tag, count in known if count <= 0]))
 
 
