@@ -13,7 +13,7 @@ A Query then hands moto's own Query only the items that can match: those of the 
 (the table's own for a table query or a local index), narrowed to those meeting the sort key
 condition by moto's own test (a begins_with on the table's sort key by a binary search). moto
 filters, sorts, pages, projects and counts them exactly as before, so the answers are the same item
-for item (tests/localapi/test_moto_queries.py compares them with moto's own on random writes).
+for item (tests/localapi/test_moto_speed.py compares them with moto's own on random writes).
 """
 
 from __future__ import annotations

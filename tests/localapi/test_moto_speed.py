@@ -1,7 +1,12 @@
-"""The embedded moto DynamoDB answers a Query from the queried partition only (localapi/moto_queries.py),
-and its answers are moto's own, item for item: after random puts, updates (index keys set, changed and
-removed), deletes, transactions and batch writes, every Query (table and each index, sort key
-conditions, both orders, pages, projections, counts) gets the same response with the index as without."""
+"""The embedded moto DynamoDB in time proportional to what a call touches, not to the table or to the
+calls before it, with the same answers:
+
+- a Query reads only the queried partition (localapi/moto_queries.py), and its answers are moto's own,
+  item for item: after random puts, updates (index keys set, changed and removed), deletes,
+  transactions and batch writes, every Query (table and each index, sort key conditions, both
+  orders, pages, projections, counts) gets the same response with the index as without;
+- a transaction with a ClientRequestToken does not walk every token of the last ten minutes
+  (localapi/moto_transactions.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from localapi import database, moto_queries
+from localapi import database, moto_queries, moto_transactions
 from localapi.template import load
 
 PARTITIONS = [f"P#{n}" for n in range(6)]
@@ -193,3 +198,32 @@ def test_a_query_never_lists_the_whole_table(ddb, monkeypatch):
     )
     assert on_table["Items"] == [item]
     assert on_index["Items"] == [{k: item[k] for k in ("PK", "SK", "GSI1PK", "GSI1SK")}]
+
+
+class _Remembered(dict):
+    """Tokens committed within the last ten minutes, which a transaction must not walk through."""
+
+    def items(self):  # type: ignore[override]
+        raise AssertionError("every remembered token was walked")
+
+    def values(self):  # type: ignore[override]
+        raise AssertionError("every remembered token was walked")
+
+
+def test_a_transaction_does_not_walk_every_remembered_token(ddb, monkeypatch):
+    client, table = ddb
+    now = moto_transactions._now()
+    remembered = _Remembered((f"token-{n}", ("fingerprint", now)) for n in range(20000))
+    monkeypatch.setattr(moto_transactions, "_tokens", remembered)
+    update = {
+        "Update": {
+            "TableName": table,
+            "Key": {"PK": s("TOKENS"), "SK": s("N")},
+            "UpdateExpression": "ADD n :one",
+            "ExpressionAttributeValues": {":one": {"N": "1"}},
+        }
+    }
+    for _ in range(2):
+        client.transact_write_items(TransactItems=[update], ClientRequestToken="token-new")
+    assert client.get_item(TableName=table, Key={"PK": s("TOKENS"), "SK": s("N")})["Item"]["n"] == {"N": "1"}
+    assert len(remembered) == 20001
