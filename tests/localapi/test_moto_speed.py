@@ -5,6 +5,8 @@ calls before it, with the same answers:
   item for item: after random puts, updates (index keys set, changed and removed), deletes,
   transactions and batch writes, every Query (table and each index, sort key conditions, both
   orders, pages, projections, counts) gets the same response with the index as without;
+- item values go into the JSON responses without moto's generic serializer (localapi/moto_responses.py),
+  byte for byte as it writes them;
 - a transaction with a ClientRequestToken does not walk every token of the last ten minutes
   (localapi/moto_transactions.py)."""
 
@@ -18,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from localapi import database, moto_queries, moto_transactions
+from localapi import database, moto_queries, moto_responses, moto_transactions
 from localapi.template import load
 
 PARTITIONS = [f"P#{n}" for n in range(6)]
@@ -227,3 +229,74 @@ def test_a_transaction_does_not_walk_every_remembered_token(ddb, monkeypatch):
         client.transact_write_items(TransactItems=[update], ClientRequestToken="token-new")
     assert client.get_item(TableName=table, Key={"PK": s("TOKENS"), "SK": s("N")})["Item"]["n"] == {"N": "1"}
     assert len(remembered) == 20001
+
+
+RICH = {
+    "PK": s("RICH"),
+    "SK": s("1"),
+    "text": s('héllo "quoted" \u2603'),
+    "empty": s(""),
+    "count": {"N": "-12.50"},
+    "yes": {"BOOL": True},
+    "no": {"BOOL": False},
+    "nothing": {"NULL": True},
+    "tags": {"SS": ["a", "b"]},
+    "numbers": {"NS": ["1", "2.5"]},
+    "blob": {"B": b"\x00\xffbytes"},
+    "blobs": {"BS": [b"x", b"y"]},
+    "list": {"L": [s("x"), {"N": "1"}, {"M": {"deep": {"L": [{"BOOL": False}, {"B": b"z"}]}}}, {"L": []}]},
+    "map": {"M": {"a": s("b"), "empty": {"M": {}}, "n": {"NULL": True}, "tags": {"SS": ["c"]}}},
+}
+
+
+def raw_bodies(client: Any, table: str) -> list[bytes]:
+    """The raw response bodies of every read and write that returns items."""
+    bodies: list[bytes] = []
+
+    def keep(http_response: Any, **_: Any) -> None:
+        bodies.append(http_response.content)
+
+    key = {"PK": RICH["PK"], "SK": RICH["SK"]}
+    client.put_item(TableName=table, Item=RICH)
+    client.meta.events.register("after-call.dynamodb", keep)
+    try:
+        client.put_item(TableName=table, Item=RICH, ReturnValues="ALL_OLD")
+        client.get_item(TableName=table, Key=key)
+        client.query(TableName=table, KeyConditionExpression="PK = :p", ExpressionAttributeValues={":p": RICH["PK"]})
+        client.batch_get_item(RequestItems={table: {"Keys": [key]}})
+        client.transact_get_items(TransactItems=[{"Get": {"TableName": table, "Key": key}}])
+        client.update_item(
+            TableName=table,
+            Key=key,
+            UpdateExpression="SET #c = #c",
+            ExpressionAttributeNames={"#c": "count"},
+            ReturnValues="ALL_NEW",
+        )
+    finally:
+        client.meta.events.unregister("after-call.dynamodb", keep)
+    return bodies
+
+
+def test_item_values_are_written_as_moto_writes_them(ddb, monkeypatch):
+    client, table = ddb
+    fast = raw_bodies(client, table)
+    monkeypatch.setattr(moto_responses, "enabled", False)
+    own = raw_bodies(client, table)
+    assert len(fast) == 6 and fast == own
+    assert b"h\\u00e9llo" in fast[1] or "héllo".encode() in fast[1]
+
+
+def test_the_values_the_store_writes_skip_the_generic_serializer(ddb, monkeypatch):
+    client, table = ddb
+    item = {key: value for key, value in RICH.items() if key not in ("blob", "blobs", "list")}
+    client.put_item(TableName=table, Item={**item, "SK": s("2")})
+
+    moto_own = moto_responses._original["structure"]
+
+    def generic(serializer: Any, serialized: Any, value: Any, shape: Any, key: str) -> Any:
+        assert shape.name != "AttributeValue", "an item value went through the generic serializer"
+        return moto_own(serializer, serialized, value, shape, key)
+
+    monkeypatch.setitem(moto_responses._original, "structure", generic)
+    found = client.get_item(TableName=table, Key={"PK": RICH["PK"], "SK": s("2")})["Item"]
+    assert found["map"] == item["map"] and found["count"] == {"N": "-12.50"}
