@@ -202,9 +202,9 @@ def test_writes_racing_the_deletion_leave_nothing_behind(api, runtime, admin, as
 
 # --- at scale ---------------------------------------------------------------------------------
 
-# DELETION_SCALE=1: the numbers (2,000 articles, 5,000 comments, 10,000 favorites; about 10 min on
-# DynamoDB Local, far longer on the embedded moto, which serves one call at a time). `make test` runs 1/20 of
-# them: the same shapes and every counter, in seconds (README: Tests).
+# DELETION_SCALE=1: the numbers (2,000 articles, 5,000 comments, 10,000 favorites; its seeding, job
+# and invariant-check times are printed with -s, measured ones in README: Tests). `make test` runs 1/20 of
+# them: the same shapes and every counter, in seconds.
 SCALE = int(os.environ.get("DELETION_SCALE", "20"))
 
 
