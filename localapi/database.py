@@ -32,9 +32,11 @@ class EmbeddedDynamoDB:
         from moto.server import DomainDispatcherApplication, create_backend_app
         from werkzeug.serving import make_server
 
-        from localapi import moto_transactions
+        from localapi import moto_queries, moto_responses, moto_transactions
 
         moto_transactions.install()
+        moto_queries.install()
+        moto_responses.install()
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         app = DomainDispatcherApplication(create_backend_app)

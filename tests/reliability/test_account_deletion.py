@@ -202,9 +202,9 @@ def test_writes_racing_the_deletion_leave_nothing_behind(api, runtime, admin, as
 
 # --- at scale ---------------------------------------------------------------------------------
 
-# DELETION_SCALE=1: the numbers (2,000 articles, 5,000 comments, 10,000 favorites; about 10 min on
-# DynamoDB Local, far longer on the embedded moto, which serves one call at a time). `make test` runs 1/20 of
-# them: the same shapes and every counter, in seconds (README: Tests).
+# DELETION_SCALE=1: the numbers (2,000 articles, 5,000 comments, 10,000 favorites; its seeding, job
+# and invariant-check times are printed with -s, measured ones in README: Tests). `make test` runs 1/20 of
+# them: the same shapes and every counter, in seconds.
 SCALE = int(os.environ.get("DELETION_SCALE", "20"))
 
 
@@ -229,6 +229,7 @@ def test_a_large_account_at_scale(api, runtime, admin, assert_consistent):
         return aid
 
     workers = 8 if os.environ.get("DYNAMODB_ENDPOINT") else 1  # the embedded moto serves one call at a time
+    began = time.monotonic()
     with ThreadPoolExecutor(workers) as pool:
         mine = list(pool.map(lambda _: publish(vid), range(n_articles)))
         theirs = list(pool.map(lambda _: publish(oids[0]), range(n_theirs)))
@@ -243,10 +244,12 @@ def test_a_large_account_at_scale(api, runtime, admin, assert_consistent):
             follows.follow(fan, vid)
             follows.follow(vid, fan)
     assert len(jobs) == 10000 // SCALE and len(notes) == 5000 // SCALE
+    seeded = time.monotonic()
 
     started = api.delete("/user", json=PASSWORD, token=victim["token"])
     assert started.status_code == 202, started.text
     run_jobs(runtime)
+    purged = time.monotonic()
     done = progress(api, admin, vid)
     assert done["state"] == "done", done
     assert done["removed"]["articles"] == n_articles
@@ -254,5 +257,8 @@ def test_a_large_account_at_scale(api, runtime, admin, assert_consistent):
     assert done["removed"]["favorites"] == n_theirs
     assert (done["removed"]["following"], done["removed"]["followers"]) == (5, 5)
     assert_consistent("after deleting a large account")
+    checked = time.monotonic()
+    print(f"\nDELETION_SCALE={SCALE}: seeding {seeded - began:.0f} s, job {purged - seeded:.0f} s, "
+          f"invariant check {checked - purged:.0f} s")  # fmt: skip
     sample = api.ok("GET", f"/articles/big-{theirs[0]}")["article"]
     assert sample["favoritesCount"] == 3
