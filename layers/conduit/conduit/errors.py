@@ -11,7 +11,9 @@ NotAuthor) takes the field when raised, `NotFound("article")`.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -110,6 +112,13 @@ class ExportNotFound(NotFound, field="export"): ...
 
 
 class DeletionNotFound(NotFound, field="deletion"): ...
+
+
+def found(value: T | None, missing: type[NotFound]) -> T:
+    """`value`, unless there is none: then the `missing` error (ArticleNotFound, ProfileNotFound...)."""
+    if value is None:
+        raise missing()
+    return value
 
 
 class AlreadyTaken(DomainError, message="has already been taken"):
