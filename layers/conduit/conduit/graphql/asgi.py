@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 from functools import lru_cache, partial
 from typing import Any
 
@@ -36,11 +35,10 @@ from conduit.graphql.context import Context, current
 from conduit.graphql.errors import ErrorCodes
 from conduit.graphql.idempotency import OneMutationPerKey
 from conduit.graphql.schema import build
+from conduit.http.invocation import Invocation
 from conduit.http.request import MAX_JSON_DEPTH, bearer_token
-from conduit.http.responses import harden
 from conduit.services.paging import RESPONSE_BYTES_BUDGET
 from conduit.settings import Settings, get_settings
-from conduit.store import request_scope
 
 HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "BAD_USER_INPUT"}
 NOT_JSON = "Unable to parse request body as JSON"
@@ -158,34 +156,19 @@ def initialise() -> None:
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    started = time.perf_counter()
-    route = event.get("routeKey") or "POST /api/graphql"
-    request_id = (event.get("requestContext") or {}).get("requestId", "")
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-    correlation_id = observability.correlation_id(headers, request_id)
+    call = Invocation.of(event.get("routeKey") or "POST /api/graphql", event, context)
     current.viewer = None
-    scope = request_scope.serving(request_scope.invocation_id(request_id, context))
-    with scope, observability.trace(f"## {route}"):
+    with call.serving():
         try:
             response = _serve(event, context)
         except Exception as error:  # Mangum answers the app's own failures; this is a last resort
-            observability.logger().error("unhandled error", exc_info=error, extra={"requestId": request_id})
+            observability.logger().error("unhandled error", exc_info=error, extra={"requestId": call.request_id})
             response = _json(500, graphql_error("Internal server error", "INTERNAL_SERVER_ERROR"))
     response = _within_budget(response)
     response.setdefault("headers", {}).pop("content-length", None)  # API Gateway sets it
     # Every answer, the GraphiQL page too (which keeps its own Content-Security-Policy: page.py).
-    harden(response, personal=bearer_token(headers.get("authorization", "")) is not None)
-    response["headers"]["x-correlation-id"] = correlation_id
-    observability.finish_request(
-        started=started,
-        request_id=request_id,
-        correlation_id=correlation_id,
-        route=route,
-        status=response.get("statusCode", 0),
-        user_id=getattr(current, "viewer", None),
-        context=context,
-    )
-    return response
+    personal = bearer_token(call.headers.get("authorization", "")) is not None
+    return call.answer(response, personal=personal, user_id=getattr(current, "viewer", None))
 
 
 def _within_budget(response: dict[str, Any]) -> dict[str, Any]:

@@ -23,19 +23,10 @@ makes the retry answer what it made; a malformed key is BAD_USER_INPUT.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from graphql import (
-    ExecutionResult,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    OperationType,
-    SelectionSetNode,
-)
+from graphql import ExecutionResult, GraphQLError, OperationType, SelectionSetNode
 from graphql.utilities import get_operation_ast
 from strawberry import Info
 from strawberry.extensions import SchemaExtension
@@ -44,6 +35,7 @@ from conduit import idempotency
 from conduit.authz import rule_for
 from conduit.errors import InvalidInput
 from conduit.graphql.context import Context
+from conduit.graphql.selections import Fragments, fields, fragments_of
 from conduit.security.guard import Caller
 
 T = TypeVar("T")
@@ -78,25 +70,15 @@ class OneMutationPerKey(SchemaExtension):
         key = getattr(execution.context, "idempotency_key", None)
         if key is not None and document is not None and execution.result is None:
             operation = get_operation_ast(document, execution.operation_name)
-            if operation is not None and operation.operation == OperationType.MUTATION:
-                fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-                if root_fields(operation.selection_set, fragments) > 1:
-                    refused = InvalidInput("Idempotency-Key", ONE_MUTATION)
-                    execution.result = ExecutionResult(
-                        data=None, errors=[GraphQLError(str(refused), original_error=refused)]
-                    )
+            mutation = operation if operation is not None and operation.operation == OperationType.MUTATION else None
+            if mutation is not None and root_fields(mutation.selection_set, fragments_of(document)) > 1:
+                refused = InvalidInput("Idempotency-Key", ONE_MUTATION)
+                execution.result = ExecutionResult(
+                    data=None, errors=[GraphQLError(str(refused), original_error=refused)]
+                )
         yield
 
 
-def root_fields(selection_set: SelectionSetNode, fragments: Mapping[str, FragmentDefinitionNode]) -> int:
-    """The fields an operation selects at its root, fragments written out (`__typename` not counted).
-    Documents reach execution validated, so fragments exist and do not cycle."""
-    count = 0
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            count += not selection.name.value.startswith("__")
-        elif isinstance(selection, InlineFragmentNode):
-            count += root_fields(selection.selection_set, fragments)
-        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
-            count += root_fields(fragments[selection.name.value].selection_set, fragments)
-    return count
+def root_fields(selection_set: SelectionSetNode, fragments: Fragments) -> int:
+    """The fields an operation selects at its root, fragments written out (`__typename` not counted)."""
+    return sum(not field.name.value.startswith("__") for field, _ in fields(selection_set, fragments))

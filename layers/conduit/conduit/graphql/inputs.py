@@ -59,11 +59,8 @@ class NewArticleInput:
 
 
 @strawberry.input(description="Only the fields given change; a new title gives a new slug.")
-class UpdateArticleInput:
-    title: str | None = UNSET
-    description: str | None = UNSET
-    body: str | None = UNSET
-    tag_list: list[str] | None = UNSET
+class UpdateArticleInput(NewArticleInput):
+    """NewArticleInput's fields: the models (NewArticle, ArticleChanges) decide which are required."""
 
 
 @strawberry.input

@@ -21,18 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
-from graphql import (
-    ExecutionResult,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    IntValueNode,
-    SelectionNode,
-    SelectionSetNode,
-    VariableNode,
-)
+from graphql import ExecutionResult, FieldNode, GraphQLError, IntValueNode, SelectionSetNode, VariableNode
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import (
     DisableIntrospection,
@@ -42,6 +31,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from conduit.graphql.selections import Fragments, fields, fragments_of
 from conduit.services.paging import ARTICLES_PAGE_MAX, COMMENTS_PAGE_MAX
 from conduit.settings import Settings, get_settings
 
@@ -81,8 +71,8 @@ class CostLimiter(SchemaExtension):
         document = context.graphql_document
         operation = get_operation_ast(document, context.operation_name) if document else None
         if document is not None and operation is not None and context.result is None:
-            fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-            cost = selection_cost(operation.selection_set, fragments, context.variables or {}, root=True)
+            variables = context.variables or {}
+            cost = selection_cost(operation.selection_set, fragments_of(document), variables, root=True)
             if cost > self.max_cost:
                 context.result = ExecutionResult(
                     data=None,
@@ -99,40 +89,20 @@ class CostLimiter(SchemaExtension):
 
 def selection_cost(
     selection_set: SelectionSetNode | None,
-    fragments: Mapping[str, FragmentDefinitionNode],
+    fragments: Fragments,
     variables: Mapping[str, Any],
     root: bool = False,
     seen: frozenset[str] = frozenset(),
 ) -> int:
-    if selection_set is None:
-        return 0
-    return sum(_cost(selection, fragments, variables, root, seen) for selection in selection_set.selections)
-
-
-def _cost(
-    selection: SelectionNode,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-    root: bool,
-    seen: frozenset[str],
-) -> int:
-    """One selection's cost: a field's, or the selection's of an inline fragment or of a named one (each
-    counted once per path: `seen` stops a cycle of spreads)."""
-    if isinstance(selection, FieldNode):
-        return _field_cost(selection, fragments, variables, root, seen)
-    if isinstance(selection, InlineFragmentNode):
-        return selection_cost(selection.selection_set, fragments, variables, root, seen)
-    if not isinstance(selection, FragmentSpreadNode) or selection.name.value in seen:
-        return 0
-    fragment = fragments.get(selection.name.value)
-    if fragment is None:
-        return 0
-    return selection_cost(fragment.selection_set, fragments, variables, root, seen | {selection.name.value})
+    """The cost of the fields `selection_set` selects, fragments written out (graphql.selections)."""
+    return sum(
+        _field_cost(field, fragments, variables, root, path) for field, path in fields(selection_set, fragments, seen)
+    )
 
 
 def _field_cost(
     field: FieldNode,
-    fragments: Mapping[str, FragmentDefinitionNode],
+    fragments: Fragments,
     variables: Mapping[str, Any],
     root: bool,
     seen: frozenset[str],

@@ -129,6 +129,12 @@ class PageInfo:
     start_cursor: str | None
     end_cursor: str | None
 
+    @classmethod
+    def of(cls, cursors: list[str], has_next_page: bool, has_previous_page: bool) -> PageInfo:
+        """The page whose edges have these cursors, in order."""
+        start, end = (cursors[0], cursors[-1]) if cursors else (None, None)
+        return cls(has_next_page=has_next_page, has_previous_page=has_previous_page, start_cursor=start, end_cursor=end)
+
 
 @strawberry.type
 class ArticleEdge:
@@ -148,12 +154,7 @@ def connection(listing: Any, page: Page) -> ArticleConnection:
     edges = [ArticleEdge(cursor=encode_cursor(page.offset + i), node=Article.of(v)) for i, v in enumerate(views)]
     return ArticleConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.offset + len(edges) < total,
-            has_previous_page=page.offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=PageInfo.of([e.cursor for e in edges], page.offset + len(edges) < total, page.offset > 0),
         total_count=total,
     )
 
@@ -178,12 +179,7 @@ def comment_connection(views: list[Any], limit: int, after_a_cursor: bool) -> Co
     edges = [CommentEdge(cursor=encode_cursor(v["id"], COMMENT_PREFIX), node=Comment.of(v)) for v in views[:limit]]
     return CommentConnection(
         edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(views) > limit,
-            has_previous_page=after_a_cursor,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=PageInfo.of([e.cursor for e in edges], len(views) > limit, after_a_cursor),
     )
 
 
@@ -231,10 +227,5 @@ def user_connection(page: Page) -> UserConnection:
     shown = edges[: page.limit]
     return UserConnection(
         edges=shown,
-        page_info=PageInfo(
-            has_next_page=len(edges) > page.limit,
-            has_previous_page=page.offset > 0,
-            start_cursor=shown[0].cursor if shown else None,
-            end_cursor=shown[-1].cursor if shown else None,
-        ),
+        page_info=PageInfo.of([e.cursor for e in shown], len(edges) > page.limit, page.offset > 0),
     )

@@ -12,17 +12,16 @@ subsegment, and the request's business metrics. Handlers stay a few lines long.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from conduit import lifecycle, observability
+from conduit import lifecycle
 from conduit.authz import Rule, rule_for
 from conduit.http import caching
+from conduit.http.invocation import Invocation
 from conduit.http.request import Request
-from conduit.http.responses import Encoded, encode, error_response, harden, json_response
-from conduit.store import request_scope
+from conduit.http.responses import Encoded, encode, error_response, json_response
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -38,33 +37,18 @@ def endpoint(
     def decorate(story: Callable[[Request], Any]) -> LambdaHandler:
         @wraps(story)
         def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-            started = time.perf_counter()
-            request_id = (event.get("requestContext") or {}).get("requestId", "")
-            headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-            correlation_id = observability.correlation_id(headers, request_id)
+            call = Invocation.of(route, event, context)
             request: Request | None = None
-            scope = request_scope.serving(request_scope.invocation_id(request_id, context))
-            with scope, observability.trace(f"## {route}"):
+            with call.serving():
                 try:
                     request = Request.from_event(event)
                     _authorize(request, rule)
                     response = json_response(status, _run(request, route, rule, story, context))
                 except Exception as error:  # mapped by type in error_response; unknown errors become a 500
-                    response = error_response(error, request_id)
+                    response = error_response(error, call.request_id)
             personal = request is not None and request.token is not None
-            caching.apply(response, method, headers, anonymous=not personal, max_age=max_age)
-            harden(response, personal)
-            response["headers"]["x-correlation-id"] = correlation_id
-            observability.finish_request(
-                started=started,
-                request_id=request_id,
-                correlation_id=correlation_id,
-                route=route,
-                status=response["statusCode"],
-                user_id=request.viewer if request else None,
-                context=context,
-            )
-            return response
+            caching.apply(response, method, call.headers, anonymous=not personal, max_age=max_age)
+            return call.answer(response, personal=personal, user_id=request.viewer if request else None)
 
         handler.endpoint_route = route  # type: ignore[attr-defined]
         handler.endpoint_auth = rule.auth  # type: ignore[attr-defined]

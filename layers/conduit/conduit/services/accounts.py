@@ -44,6 +44,7 @@ from conduit.errors import (
     RateLimited,
     TokenInvalid,
     WrongPassword,
+    found,
 )
 from conduit.security import guard
 from conduit.security.passwords import verify_password
@@ -78,9 +79,7 @@ def request_deletion(uid: str, password: str) -> DeletionView:
 
 def delete_by_admin(username: str, admin: str) -> DeletionView:
     uid = users.id_for_username(username)
-    user = users.get(uid, consistent=True) if uid else None
-    if user is None:
-        raise ProfileNotFound()
+    user = found(users.get(uid, consistent=True) if uid else None, ProfileNotFound)
     return _start(user, requested_by=admin)
 
 
@@ -120,10 +119,8 @@ def _queue(uid: str, step: int, delay_seconds: int = 0) -> None:
 
 
 def status(uid: str) -> DeletionView:
-    job = deletions.get(uid)  # an id no key can hold finds nothing (store.ops)
-    if job is None:
-        raise DeletionNotFound()
-    return _view(job)
+    # an id no key can hold finds nothing (store.ops)
+    return _view(found(deletions.get(uid), DeletionNotFound))
 
 
 def _view(job: Item) -> DeletionView:

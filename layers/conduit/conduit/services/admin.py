@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from conduit.authz import Role
-from conduit.errors import InvalidInput, ProfileNotFound
+from conduit.errors import InvalidInput, ProfileNotFound, found
 from conduit.security import guard
 from conduit.services.paging import Page
 from conduit.services.views import AdminUsers, AdminUserView, SingleAdminUser
 from conduit.store import users
 from conduit.store.client import Item
-
-
-def _user_id(username: str) -> str:
-    uid = users.id_for_username(username)
-    if uid is None:
-        raise ProfileNotFound()
-    return uid
 
 
 def admin_view(user: Item) -> AdminUserView:
@@ -34,7 +27,7 @@ def list_users(page: Page) -> AdminUsers:
 
 
 def set_role(username: str, role: Role, acting_admin: str) -> SingleAdminUser:
-    uid = _user_id(username)
+    uid = found(users.id_for_username(username), ProfileNotFound)
     if uid == acting_admin and role != Role.ADMIN:
         raise InvalidInput("role", "admins cannot demote themselves")
     updated = users.set_flags(uid, role=role.value)
@@ -43,7 +36,7 @@ def set_role(username: str, role: Role, acting_admin: str) -> SingleAdminUser:
 
 
 def set_suspended(username: str, suspended: bool, acting_admin: str) -> SingleAdminUser:
-    uid = _user_id(username)
+    uid = found(users.id_for_username(username), ProfileNotFound)
     if uid == acting_admin:
         raise InvalidInput("user", "admins cannot suspend themselves")
     updated = users.set_flags(uid, suspended=suspended)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from conduit import observability
 from conduit.authz import Role, may_moderate
-from conduit.errors import ArticleNotFound, InvalidInput, TokenInvalid, Unavailable
+from conduit.errors import ArticleNotFound, InvalidInput, TokenInvalid, Unavailable, found
 from conduit.services import relations, slugs
 from conduit.services.paging import Page
 from conduit.services.views import (
@@ -66,10 +66,7 @@ def _read(marker: Item, viewer: str | None) -> ArticleView:
     """The article with its author and the viewer's flags: one BatchGetItem."""
     aid = marker["articleId"]
     seen = relations.load(viewer, [marker["authorId"]], [aid], also=[keys.article(aid)])
-    article = seen.extras.get(_key(keys.article(aid)))
-    if article is None:
-        raise ArticleNotFound()
-    return _render(article, seen)
+    return _render(found(seen.extras.get(_key(keys.article(aid))), ArticleNotFound), seen)
 
 
 def update(slug: str, viewer: str, changes: ArticleChanges) -> ArticleView:
@@ -192,19 +189,13 @@ def _summary(article: Item, seen: relations.Relations) -> ArticleSummaryView:
 
 
 def _marker(slug: str) -> Item:
-    marker = articles.find_by_slug(slug)
-    if marker is None:
-        raise ArticleNotFound()
-    return marker
+    return found(articles.find_by_slug(slug), ArticleNotFound)
 
 
 def _current(slug: str) -> Item:
     """The article as stored now, for a change. Who may change it is not asked here: the change's
     write carries the ownership condition (store.articles), and its refusal says 403 or 404."""
-    article = articles.get(_marker(slug)["articleId"], consistent=True)
-    if article is None:
-        raise ArticleNotFound()
-    return article
+    return found(articles.get(_marker(slug)["articleId"], consistent=True), ArticleNotFound)
 
 
 def _key(key: keys.Key) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from conduit import observability
 from conduit.authz import Role, may_moderate
-from conduit.errors import ArticleNotFound, CommentNotFound
+from conduit.errors import ArticleNotFound, CommentNotFound, found
 from conduit.services import relations
 from conduit.services.paging import Page
 from conduit.services.views import CommentView, comment_view
@@ -17,10 +17,7 @@ from conduit.store.client import Item
 
 
 def _article_id(slug: str) -> str:
-    marker = articles.find_by_slug(slug)
-    if marker is None:
-        raise ArticleNotFound()
-    return str(marker["articleId"])
+    return str(found(articles.find_by_slug(slug), ArticleNotFound)["articleId"])
 
 
 def add(slug: str, viewer: str, body: str) -> CommentView:

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from conduit import queues
-from conduit.errors import ExportNotFound, UserNotFound
+from conduit.errors import ExportNotFound, UserNotFound, found
 from conduit.services.views import ExportView
 from conduit.settings import get_settings
 from conduit.store import exports, keys, ops, users
@@ -31,10 +31,7 @@ def start(uid: str) -> ExportView:
 
 
 def status(uid: str, export_id: str) -> ExportView:
-    job = exports.get(uid, export_id)
-    if job is None:
-        raise ExportNotFound()
-    return _view(job)
+    return _view(found(exports.get(uid, export_id), ExportNotFound))
 
 
 def _view(job: dict[str, Any]) -> ExportView:
@@ -72,9 +69,7 @@ def build(uid: str, export_id: str) -> str:
 
 
 def collect(uid: str) -> dict[str, Any]:
-    user = users.get(uid, consistent=True)
-    if user is None:
-        raise UserNotFound()
+    user = found(users.get(uid, consistent=True), UserNotFound)
     document = {
         "format": FORMAT,
         "profile": _public(user),

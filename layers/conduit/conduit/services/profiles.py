@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from conduit.errors import InvalidInput, ProfileNotFound
+from conduit.errors import InvalidInput, ProfileNotFound, found
 from conduit.services import relations
 from conduit.services.views import ProfileView
 from conduit.store import follows, users
 
 
 def _user_id(username: str) -> str:
-    uid = users.id_for_username(username)
-    if uid is None:
-        raise ProfileNotFound()
-    return uid
+    return found(users.id_for_username(username), ProfileNotFound)
 
 
 def _view(viewer: str | None, uid: str) -> ProfileView:

@@ -24,11 +24,10 @@ from __future__ import annotations
 from contextlib import suppress
 
 from conduit.errors import ArticleNotFound, Unavailable
-from conduit.store import keys, ops, stream
+from conduit.store import edges, keys, ops, stream
 from conduit.store import transactions as tx
 from conduit.store.client import Item
 from conduit.store.conditions import ARTICLE_OPEN, EXISTS
-from conduit.store.ids import iso_now
 
 FOLD_BATCH = 99  # markers per fold transaction (+ the article: TransactWriteItems takes 100 actions)
 QUIET_PENDING = 8  # the request folds only an article with at most this many pending markers
@@ -37,25 +36,16 @@ FOLD_ROUNDS = 20  # a fold stops after this many transactions (the stream brings
 
 def favorite(aid: str, uid: str) -> bool:
     """Add the edge and count it once; returns False if it was already there."""
-    edge = {
-        **keys.favorite(aid, uid),
-        "type": "favorite",
-        "GSI1PK": keys.favorited_partition(uid),
-        "GSI1SK": aid,
-        "createdAt": iso_now(),
-    }
-    try:
-        ops.transact(
-            [
-                tx.put_new(edge),
-                tx.add_to_counter(keys.pending_favorite(aid, uid), "delta", 1),
-                tx.add_to_counter(keys.user(uid), "favoritesCount", 1, must_exist=True),
-            ]
-        )
-    except ops.TransactionCancelled as cancelled:
-        if cancelled.failed(0):
-            return False
-        raise
+    edge = edges.edge(keys.favorite(aid, uid), "favorite", keys.favorited_partition(uid), aid)
+    added = edges.change(
+        [
+            tx.put_new(edge),
+            tx.add_to_counter(keys.pending_favorite(aid, uid), "delta", 1),
+            tx.add_to_counter(keys.user(uid), "favoritesCount", 1, must_exist=True),
+        ]
+    )
+    if not added:
+        return False
     if fold_if_quiet(aid) is False:  # the article is being deleted or gone: the fold undid this favorite
         raise ArticleNotFound()
     return True
@@ -63,18 +53,15 @@ def favorite(aid: str, uid: str) -> bool:
 
 def unfavorite(aid: str, uid: str) -> bool:
     """Remove the edge and uncount it once; returns False if there was none."""
-    try:
-        ops.transact(
-            [
-                tx.delete(keys.favorite(aid, uid), EXISTS),
-                tx.add_to_counter(keys.pending_favorite(aid, uid), "delta", -1),
-                tx.add_to_counter(keys.user(uid), "favoritesCount", -1, must_exist=True),
-            ]
-        )
-    except ops.TransactionCancelled as cancelled:
-        if cancelled.failed(0):
-            return False
-        raise
+    removed = edges.change(
+        [
+            tx.delete(keys.favorite(aid, uid), EXISTS),
+            tx.add_to_counter(keys.pending_favorite(aid, uid), "delta", -1),
+            tx.add_to_counter(keys.user(uid), "favoritesCount", -1, must_exist=True),
+        ]
+    )
+    if not removed:
+        return False
     fold_if_quiet(aid)
     return True
 

@@ -3,48 +3,32 @@
 from __future__ import annotations
 
 from conduit.errors import ProfileNotFound
-from conduit.store import keys, ops
+from conduit.store import edges, keys, ops
 from conduit.store import transactions as tx
 from conduit.store.conditions import EXISTS
-from conduit.store.ids import iso_now
 
 
 def follow(follower: str, followee: str) -> None:
     """Idempotent: following twice leaves one edge and counts once."""
-    edge = {
-        **keys.follow(follower, followee),
-        "type": "follow",
-        "GSI1PK": keys.followers_partition(followee),
-        "GSI1SK": follower,
-        "createdAt": iso_now(),
-    }
-    try:
-        ops.transact(
-            [
-                tx.put_new(edge),
-                tx.check(keys.user(followee), EXISTS),
-                tx.add_to_counter(keys.user(follower), "followingCount", 1, must_exist=True),
-            ]
-        )
-    except ops.TransactionCancelled as cancelled:
-        if cancelled.failed(1):
-            raise ProfileNotFound() from None
-        if not cancelled.failed(0):
-            raise
+    edge = edges.edge(keys.follow(follower, followee), "follow", keys.followers_partition(followee), follower)
+    edges.change(
+        [
+            tx.put_new(edge),
+            tx.check(keys.user(followee), EXISTS),
+            tx.add_to_counter(keys.user(follower), "followingCount", 1, must_exist=True),
+        ],
+        refusals={1: ProfileNotFound},
+    )
 
 
 def unfollow(follower: str, followee: str) -> None:
     """Idempotent: unfollowing someone not followed changes nothing."""
-    try:
-        ops.transact(
-            [
-                tx.delete(keys.follow(follower, followee), EXISTS),
-                tx.add_to_counter(keys.user(follower), "followingCount", -1, must_exist=True),
-            ]
-        )
-    except ops.TransactionCancelled as cancelled:
-        if not cancelled.failed(0):
-            raise
+    edges.change(
+        [
+            tx.delete(keys.follow(follower, followee), EXISTS),
+            tx.add_to_counter(keys.user(follower), "followingCount", -1, must_exist=True),
+        ]
+    )
 
 
 def followees(follower: str, limit: int) -> list[str]:

@@ -35,6 +35,8 @@ clients can write into keys is bounded far below the limits by validation (tests
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 Key = dict[str, str]
 
 PARTITION_KEY_MAX_BYTES = 2048
@@ -48,17 +50,29 @@ ALL_USERS_PARTITION = "USERS"
 TAGS_PARTITION = "TAGS"
 
 
-USER_PREFIX = "USER#"
-USER_SORT = "PROFILE"
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """An entity with a partition of its own, <prefix><id>: its item at sort key `sort`, its children
+    (edges, comments, markers) beside it."""
+
+    prefix: str
+    sort: str
+
+    def partition(self, ident: str) -> str:
+        return f"{self.prefix}{ident}"
+
+    def key(self, ident: str) -> Key:
+        return {"PK": self.partition(ident), "SK": self.sort}
+
+    def id_of(self, key: Key) -> str | None:
+        """The id of the entity whose item has this key; None for any other item (its children too)."""
+        return suffix(key["PK"]) if key["PK"].startswith(self.prefix) and key["SK"] == self.sort else None
 
 
-def user_partition(uid: str) -> str:
-    """The user's item and their follow edges (USER#<uid>)."""
-    return f"{USER_PREFIX}{uid}"
-
-
-def user(uid: str) -> Key:
-    return {"PK": user_partition(uid), "SK": USER_SORT}
+USERS = Entity("USER#", "PROFILE")  # the user's item and their follow edges
+USER_PREFIX, USER_SORT = USERS.prefix, USERS.sort
+user_partition = USERS.partition
+user = USERS.key
 
 
 def email_marker(email: str) -> Key:
@@ -83,24 +97,11 @@ def follow_of(key: Key) -> tuple[str, str] | None:
     return None
 
 
-ARTICLE_PREFIX = "ARTICLE#"
-ARTICLE_SORT = "ARTICLE"
-
-
-def article_partition(aid: str) -> str:
-    """The article's item and its children: comments, favorite edges (ARTICLE#<aid>)."""
-    return f"{ARTICLE_PREFIX}{aid}"
-
-
-def article(aid: str) -> Key:
-    return {"PK": article_partition(aid), "SK": ARTICLE_SORT}
-
-
-def article_id_of(key: Key) -> str | None:
-    """The id of the article whose item has this key; None for any other item (its children too)."""
-    if key["PK"].startswith(ARTICLE_PREFIX) and key["SK"] == ARTICLE_SORT:
-        return suffix(key["PK"])
-    return None
+ARTICLES = Entity("ARTICLE#", "ARTICLE")  # the article's item and its comments, favorite edges, pending favorites
+ARTICLE_PREFIX, ARTICLE_SORT = ARTICLES.prefix, ARTICLES.sort
+article_partition = ARTICLES.partition
+article = ARTICLES.key
+article_id_of = ARTICLES.id_of
 
 
 def slug_marker(slug: str) -> Key:
