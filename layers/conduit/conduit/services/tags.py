@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 import time
 
+from conduit.ports import tags as tag_port
 from conduit.settings import get_settings
-from conduit.store import tags as stored_tags
 
 _lock = threading.Lock()
 _filling = threading.Lock()  # one read of the index partitions at a time per container (GraphQL aliases)
@@ -25,7 +25,7 @@ def popular() -> list[str]:
         with _lock:
             if _cached is not None and _cached[0] > now:
                 return list(_cached[1])
-        fresh = stored_tags.popular()
+        fresh = tag_port.store().popular()
         if ttl > 0:
             with _lock:
                 _cached = (now + ttl, fresh)
