@@ -101,16 +101,15 @@ def test_the_requests_own_fold_answers_404_for_a_deleted_article_and_leaves_noth
 
 
 def test_purging_a_users_favorites_with_markers_pending(api, table, busy, assert_consistent):
-    """services.accounts' favorites phase unfavorites each edge (ByOwner FAVBY#<uid>): with markers
-    still pending the user's count and the articles' (folded + pending) stay exact."""
-    from conduit.services import accounts
+    """The account purge's favorites phase unfavorites each edge (store.owned, ByOwner FAVBY#<uid>): with
+    markers still pending the user's count and the articles' (folded + pending) stay exact."""
+    from conduit.store import owned
 
     _, aid, uids, _ = ids(api, "fp", 2)
     for uid in uids:
         favorites.favorite(aid, uid)
-    _, remove = accounts._favorites(uids[0])
-    rows = ops.query(keys.favorited_partition(uids[0]), index=keys.BY_OWNER_INDEX)
-    assert [remove(row) for row in rows] == [1]
+    rows = owned.favorites(uids[0], None, 100)
+    assert [owned.unfavorite(uids[0], row.article_id) for row in rows] == [True]
     assert counts(aid) == (0, 1)  # +1 and -1 of the purged user net to 0; the other's +1 waits
     assert_consistent("after the purge, markers pending")
     favorites.fold(aid)

@@ -145,8 +145,8 @@ def required() -> dict[str, set[tuple[str, str]]]:
     # undo of a closed article's: T(Delete edge, Delete marker, Update user count), Delete marker
     needed["FavoritesFoldFunction"] = queries(TABLE) | on_table(U, D)
     needed["EmailSenderFunction"] = set()  # conduit.mail.send: SES only, no table access
-    # services.accounts.run_batch: the job (G, U; finish T(Update job, Delete user)); its phases read their
-    # partitions (Q table: FOLLOWS#, FEED#; Q ByOwner: AUTHOR#, COMMENTER#, FAVBY#, FOLLOWERS#) and remove
+    # services.account_purge.run_batch: the job (G, U; finish T(Update job, Delete user)); phases (store.owned) read
+    # their partitions (Q table: FOLLOWS#, FEED#; Q ByOwner: AUTHOR#, COMMENTER#, FAVBY#, FOLLOWERS#), remove
     # through the store: articles.delete (G, U, D, Q), comments.delete (D, G), favorites.unfavorite and
     # follows.unfollow (D, U); in fan-out mode store.feed (Q ByOwner, B, D, U)
     needed["AccountPurgeFunction"] = on_table(G, B, U, D) | queries(TABLE, BY_OWNER)

@@ -10,37 +10,39 @@ whose lifecycle rule deletes it after 7 days; `status` answers the state and, on
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from conduit import queues
+from conduit.entities.lifecycle import ExportJob
 from conduit.errors import ExportNotFound, UserNotFound, found
+from conduit.ports import exports as export_port
 from conduit.services.views import ExportView
 from conduit.settings import get_settings
-from conduit.store import exports, keys, ops, users
 from conduit.store.ids import new_id
 
-PRIVATE_FIELDS = {"passwordHash", "PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "type", "version"}
+PRIVATE_FIELDS = {"passwordHash"}  # the store copies no key or index attribute either
 PRIVATE_PREFIXES = ("credentials",)
 FORMAT = "conduit-export/1"
 
 
 def start(uid: str) -> ExportView:
-    job = exports.create(uid, new_id())
-    queues.send(get_settings().export_queue_url, {"userId": uid, "exportId": job["id"]})
+    job = export_port.store().create(uid, new_id())
+    queues.send(get_settings().export_queue_url, {"userId": uid, "exportId": job.id})
     return _view(job)
 
 
 def status(uid: str, export_id: str) -> ExportView:
-    return _view(found(exports.get(uid, export_id), ExportNotFound))
+    return _view(found(export_port.store().get(uid, export_id), ExportNotFound))
 
 
-def _view(job: dict[str, Any]) -> ExportView:
-    view: ExportView = {"id": job["id"], "state": job["state"], "requestedAt": job["requestedAt"], "url": None}
-    if job["state"] == "ready":
+def _view(job: ExportJob) -> ExportView:
+    view: ExportView = {"id": job.id, "state": job.state, "requestedAt": job.requested_at, "url": None}
+    if job.ready:
         settings = get_settings()
         view["url"] = queues.client("s3").generate_presigned_url(
             "get_object",
-            Params={"Bucket": settings.export_bucket, "Key": job["objectKey"]},
+            Params={"Bucket": settings.export_bucket, "Key": job.object_key},
             ExpiresIn=settings.export_url_seconds,
         )
     return view
@@ -52,8 +54,8 @@ def object_key(uid: str, export_id: str) -> str:
 
 def build(uid: str, export_id: str) -> str:
     """Write the document of a queued export; returns its S3 key (a redelivered message rewrites it)."""
-    job = exports.get(uid, export_id)
-    if job is None or job["state"] == "ready":
+    job = export_port.store().get(uid, export_id)
+    if job is None or job.ready:
         return ""
     document = collect(uid)
     key = object_key(uid, export_id)
@@ -64,65 +66,37 @@ def build(uid: str, export_id: str) -> str:
         ContentType="application/json",
         ServerSideEncryption="AES256",
     )
-    exports.finish(uid, export_id, key)
+    export_port.store().finish(uid, export_id, key)
     return key
 
 
 def collect(uid: str) -> dict[str, Any]:
-    user = found(users.get(uid, consistent=True), UserNotFound)
+    store = export_port.store()
+    profile = found(store.profile(uid), UserNotFound)
     document = {
         "format": FORMAT,
-        "profile": _public(user),
-        "articles": [_public(a) for a in _articles(uid)],
-        "comments": _comments(uid),
-        "favorites": _favorites(uid),
+        "profile": _public(profile),
+        "articles": [_public(a) for a in store.articles(uid)],
+        "comments": [{**_public(c.attributes), "articleId": c.article_id} for c in store.comments(uid)],
+        "favorites": [{"articleId": f.article_id, "slug": f.slug, "title": f.title} for f in store.favorites(uid)],
     }
     return {**document, **_follows(uid)}
 
 
-def _articles(uid: str) -> list[dict[str, Any]]:
-    return _items([keys.article(r["GSI1SK"]) for r in _index(keys.authored_partition(uid))])
-
-
-def _comments(uid: str) -> list[dict[str, Any]]:
-    found = _items([{"PK": r["PK"], "SK": r["SK"]} for r in _index(keys.commented_partition(uid))])
-    return [{**_public(c), "articleId": keys.suffix(c["PK"])} for c in found]
-
-
-def _favorites(uid: str) -> list[dict[str, Any]]:
-    favorite_ids = [r["GSI1SK"] for r in _index(keys.favorited_partition(uid))]
-    found = _items([keys.article(aid) for aid in favorite_ids], ("id", "slug", "title"))
-    return [{"articleId": a["id"], "slug": a.get("slug"), "title": a.get("title")} for a in found]
-
-
 def _follows(uid: str) -> dict[str, list[str]]:
     """Usernames of whom the user follows and who follows them (one batch for both)."""
-    following_ids = [keys.suffix(e["SK"]) for e in ops.query(keys.user_partition(uid), sk_prefix=keys.FOLLOWS_PREFIX)]
-    follower_ids = [r["GSI1SK"] for r in _index(keys.followers_partition(uid))]
-    names = _usernames([*following_ids, *follower_ids])
+    store = export_port.store()
+    following_ids, follower_ids = store.following(uid), store.followers(uid)
+    names = store.usernames([*following_ids, *follower_ids])
     return {
         "following": [names[f] for f in following_ids if f in names],
         "followers": [names[f] for f in follower_ids if f in names],
     }
 
 
-def _index(partition: str) -> list[dict[str, Any]]:
-    return ops.query(partition, index=keys.BY_OWNER_INDEX)
-
-
-def _items(wanted: list[keys.Key], projection: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
-    found = ops.batch_get(wanted, projection)
-    return [found[(k["PK"], k["SK"])] for k in wanted if (k["PK"], k["SK"]) in found]
-
-
-def _usernames(uids: list[str]) -> dict[str, str]:
-    found = _items([keys.user(u) for u in dict.fromkeys(uids)], ("id", "username"))
-    return {item["id"]: item["username"] for item in found}
-
-
-def _public(item: dict[str, Any]) -> dict[str, Any]:
+def _public(attributes: Mapping[str, Any]) -> dict[str, Any]:
     return {
         name: value
-        for name, value in sorted(item.items())
+        for name, value in sorted(attributes.items())
         if name not in PRIVATE_FIELDS and not name.startswith(PRIVATE_PREFIXES)
     }
