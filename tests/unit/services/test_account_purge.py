@@ -197,3 +197,16 @@ def test_the_user_goes_after_the_settle_wait_and_a_final_sweep(world: World, mon
     world.drain()
     assert world.job.state == "done" and "u1" not in world.jobs.accounts
     assert "late" not in world.owned.articles_by and world.job.progress.removed["articles"] == 4
+
+
+def test_a_phase_is_complete_only_when_a_read_from_the_start_finds_nothing(world: World, monkeypatch) -> None:
+    configure(monkeypatch, DELETION_BATCH_SIZE="2")
+    world.owned.article("a4", "u1")
+    start(world)
+    world.deliver()
+    world.deliver()  # a3, a4: a full page, the cursor at a4
+    world.owned.article("a0", "u1")  # a write that landed before the cursor
+    assert world.deliver() == "articles: 0 removed"  # nothing after a4: read again from the start
+    assert (world.job.progress.phase, world.job.progress.cursor) == ("articles", None)
+    assert world.deliver() == "articles: 1 removed"
+    assert world.deliver() == "articles: 0 removed" and world.job.progress.phase == "comments"
