@@ -201,16 +201,18 @@ def test_a_new_email_is_unverified_until_its_link_is_followed(world: People) -> 
     assert world.users.id_for_email("ada@example.com") is None
 
 
-def test_a_password_change_outdates_older_tokens_and_answers_a_fresh_one(world: People) -> None:
+def test_a_password_change_outdates_older_tokens_and_answers_a_fresh_one(world: People, set_env) -> None:
+    set_env(AUTH_CACHE_SECONDS="300")
     ada = world.user("ada")
-    old = issue_token(ada.id, "user", 0)
+    old, other = issue_token(ada.id, "user", 0), issue_token(ada.id, "user", 0)
+    assert guard.authenticate(other) == (ada.id, Role.USER)  # this container caches version 0 now
     answer = service.update(ada.id, old, UserChanges.model_validate({"password": "new-password"}))
     stored = world.users.users[ada.id]
     assert stored.credentials.version == 1
     assert verify_claims(answer["token"]).credentials_version == 1
     assert passwords.verify_password("new-password", stored.password_hash)
     with pytest.raises(TokenInvalid):  # another old token (the changing one has its grace period only)
-        guard.authenticate(issue_token(ada.id, "user", 0))
+        guard.authenticate(other)
     assert guard.authenticate(answer["token"]) == (ada.id, Role.USER)
 
 
