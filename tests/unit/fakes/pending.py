@@ -29,8 +29,8 @@ class FakePendingTokens(Generic[Pending]):
         return pending if expires > self.now else None
 
     def _redeem(self, token_hash: str, current: User, updated: User) -> User:
-        if self.concurrently is not None:
-            self.concurrently, run = None, self.concurrently
+        run, self.concurrently = self.concurrently, None  # once
+        if run is not None:
             run()
         self.users.check_update(current, updated)
         if token_hash not in self.pending:  # used meanwhile: the transaction's condition refuses it

@@ -84,8 +84,8 @@ class FakeUsers:
     def check_update(self, current: User, updated: User) -> None:
         """What the DynamoDB transaction's conditions refuse: a username/email another user has, or a
         user whose username, email or credentials version is no longer the one read."""
-        if self.concurrently is not None:
-            self.concurrently, run = None, self.concurrently
+        run, self.concurrently = self.concurrently, None  # once
+        if run is not None:
             run()
         self._refuse_taken(current.id, updated.username, updated.email)
         stored = self.users.get(current.id)
