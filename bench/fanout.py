@@ -30,9 +30,7 @@ def measure(harness: Harness, followers: tuple[int, int], followed: tuple[int, i
 
     def user() -> str:
         n = next(counter)
-        return users.create(f"fan_{n:06d}", f"fan_{n:06d}@example.com", "$argon2id$v=19$m=19456,t=2,p=1$" + "x" * 66)[
-            "id"
-        ]
+        return users.create(f"fan_{n:06d}", f"fan_{n:06d}@example.com", "$argon2id$v=19$m=19456,t=2,p=1$" + "x" * 66).id
 
     def publish(author: str) -> str:
         now, aid = iso_now(), new_id()

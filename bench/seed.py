@@ -82,7 +82,7 @@ def seed(client: Any, table: str, articles: int, password_hash: str, via: str = 
 
         def new_user(name: str) -> User:
             created = users.create(name, f"{name}@bench.example", password_hash)
-            return User(created["id"], name)
+            return User(created.id, name)
 
         viewer, actor, admin = new_user("bench_viewer"), new_user("bench_actor"), new_user("bench_admin")
         users.set_flags(admin.uid, role="admin")

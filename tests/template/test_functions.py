@@ -106,7 +106,7 @@ STORIES: dict[str, set[tuple[str, str]]] = {
     # comments.delete: T(Delete comment on its author); on a failed condition, the comment (G)
     "DELETE /api/articles/{slug}/comments/{id}": SLUG | on_table(D, G),
     "GET /api/tags": queries(TAGS_BY_COUNT),  # tags.popular
-    "GET /api/admin/users": queries(BY_KIND) | on_table(B),  # users.page: ByKind, then the users (B)
+    "GET /api/admin/users": queries(BY_KIND) | on_table(B),  # users.accounts: ByKind, then the users (B)
     "PUT /api/admin/users/{username}/role": USERNAME | on_table(U),  # users.set_flags
     "POST /api/admin/users/{username}/suspend": USERNAME | on_table(U),
     "DELETE /api/admin/users/{username}/suspend": USERNAME | on_table(U),

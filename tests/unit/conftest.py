@@ -15,7 +15,8 @@ import pytest
 from botocore.stub import Stubber
 
 from conduit import authz
-from conduit.authz import Rule
+from conduit.authz import Role, Rule
+from conduit.entities.users import AuthState
 from conduit.security import guard, keyset, passwords
 from conduit.settings import Settings, get_settings
 from conduit.store import client as store_client
@@ -132,4 +133,4 @@ def known_users(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     with @pytest.mark.real_auth_state."""
     if request.node.get_closest_marker("real_auth_state"):
         return
-    monkeypatch.setattr(guard, "_auth_state", lambda uid: {"id": uid, "role": "user"})
+    monkeypatch.setattr(guard, "_auth_state", lambda uid: AuthState(uid, Role.USER))

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from conduit.authz import Role, rule_for
+from conduit.entities.users import AuthState
 from conduit.errors import DomainError
 from conduit.graphql.context import Context
 from conduit.http import Request, endpoint, error_map
@@ -37,7 +38,7 @@ def pipeline_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.fixture
 def free_quota(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(quotas, "reserve", lambda *args: quotas.Reservation(key=("Q", "q")))
+    monkeypatch.setattr(quotas, "reserve", lambda *args: quotas.Reservation("write", "q", window=0, attempt="a"))
 
 
 def over_rest(route: str, token: str | None) -> tuple[int, Any]:
@@ -58,11 +59,11 @@ def over_graphql(route: str, token: str | None) -> tuple[int, Any]:
 
 
 def suspended(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(guard, "_auth_state", lambda uid: {"id": uid, "role": "user", "suspended": True})
+    monkeypatch.setattr(guard, "_auth_state", lambda uid: AuthState(uid, Role.USER, suspended=True))
 
 
 def over_quota(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(quotas, "reserve", lambda *args: quotas.Reservation(key=None, retry_after=17))
+    monkeypatch.setattr(quotas, "reserve", lambda *args: quotas.Reservation.refusal("write", "q", retry_after=17))
 
 
 def plain_user(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,7 +90,7 @@ def test_rest_and_graphql_refuse_the_same_way_through_the_one_pipeline(case, mon
 
 
 def test_both_edges_act_as_the_caller_the_pipeline_answers(monkeypatch, pipeline_calls, free_quota):
-    monkeypatch.setattr(guard, "_auth_state", lambda uid: {"id": uid, "role": "admin"})
+    monkeypatch.setattr(guard, "_auth_state", lambda uid: AuthState(uid, Role.ADMIN))
     token = issue_token("admin-1")
     expected = (200, {"viewer": "admin-1", "role": Role.ADMIN})
     assert over_rest(ADMIN_ROUTE, token) == expected == over_graphql(ADMIN_ROUTE, token)
@@ -105,7 +106,7 @@ def test_the_pipeline_checks_the_token_then_the_state_then_the_rule_then_the_quo
 
     def reserve(kind: str, subject: str, limit: int) -> quotas.Reservation:
         steps.append(f"quota {kind} {subject}")
-        return quotas.Reservation(key=None, retry_after=3)
+        return quotas.Reservation.refusal(kind, subject, retry_after=3)
 
     monkeypatch.setattr(quotas, "reserve", reserve)
     with pytest.raises(DomainError) as refused:

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Mapping
 from typing import Any
+
+from conduit.entities.users import CredentialsState
 
 VERSION = "credentialsVersion"
 CHANGED_BY = "credentialsChangedBy"
@@ -24,37 +27,34 @@ CHANGED_AT = "credentialsChangedAt"
 FIELDS = (VERSION, CHANGED_BY, CHANGED_AT)
 
 
-def version(user: dict[str, Any]) -> int:
-    return int(user.get(VERSION) or 0)
+def version(item: Mapping[str, Any]) -> int:
+    """The credentials version of a stored user item (the store's reading of it)."""
+    return int(item.get(VERSION) or 0)
 
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()[:32]
 
 
-def changed(user: dict[str, Any], token: str, now: float | None = None) -> dict[str, Any]:
-    """The attributes a password change made with `token` sets on `user`."""
-    return {
-        VERSION: version(user) + 1,
-        CHANGED_BY: token_digest(token),
-        CHANGED_AT: int(now if now is not None else time.time()),
-    }
+def changed(state: CredentialsState, token: str, now: float | None = None) -> CredentialsState:
+    """The credentials after a password change made with `token`."""
+    return CredentialsState(state.version + 1, token_digest(token), int(now if now is not None else time.time()))
 
 
-def reset(user: dict[str, Any]) -> dict[str, Any]:
-    """The attributes a password reset (by emailed token, no bearer token) sets on `user`: the version
-    moves on and no earlier token keeps a grace period (None removes the attribute)."""
-    return {VERSION: version(user) + 1, CHANGED_BY: None, CHANGED_AT: None}
+def reset(state: CredentialsState) -> CredentialsState:
+    """The credentials after a password reset (by emailed token, no bearer token): the version moves
+    on and no earlier token keeps a grace period."""
+    return CredentialsState(state.version + 1)
 
 
 def is_current(
-    user: dict[str, Any], token_version: int, token: str, grace_seconds: int, now: float | None = None
+    state: CredentialsState, token_version: int, token: str, grace_seconds: int, now: float | None = None
 ) -> bool:
-    """Whether a token issued at `token_version` still stands for `user`'s credentials."""
-    if token_version == version(user):
+    """Whether a token issued at `token_version` still stands for credentials in `state`."""
+    if token_version == state.version:
         return True
-    if token_version > version(user) or not user.get(CHANGED_BY):
+    if token_version > state.version or not state.changed_by:
         return False
     now = now if now is not None else time.time()
-    within_grace = now < int(user.get(CHANGED_AT) or 0) + grace_seconds
-    return within_grace and token_digest(token) == user[CHANGED_BY]
+    within_grace = now < (state.changed_at or 0) + grace_seconds
+    return within_grace and token_digest(token) == state.changed_by

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from conduit import observability
 from conduit.authz import Role, Rule
@@ -26,9 +26,10 @@ from conduit.errors import AdminOnly, RateLimited, TokenInvalid, TokenMissing, U
 from conduit.settings import get_settings
 
 if TYPE_CHECKING:
+    from conduit.entities.users import AuthState
     from conduit.security.tokens import Claims
 
-_cache: dict[str, tuple[float, dict[str, Any] | None]] = {}
+_cache: dict[str, tuple[float, AuthState | None]] = {}
 _lock = threading.Lock()
 
 
@@ -81,15 +82,15 @@ def current_role(claims: Claims, token: str) -> Role:
     from conduit.security import credentials
 
     state = _auth_state(claims.subject)
-    if state is not None and credentials.version(state) < claims.credentials_version:
+    if state is not None and state.credentials.version < claims.credentials_version:
         forget(claims.subject)  # the token is newer than this container's copy: read the user again
         state = _auth_state(claims.subject)
     grace = get_settings().password_change_grace_seconds
-    if state is None or not credentials.is_current(state, claims.credentials_version, token, grace):
+    if state is None or not credentials.is_current(state.credentials, claims.credentials_version, token, grace):
         raise TokenInvalid()
-    if state.get("suspended"):
+    if state.suspended:
         raise UserSuspended()
-    return Role(state.get("role") or Role.USER)
+    return state.role
 
 
 def check(rule: Rule, role: Role | None, subject: str) -> None:
@@ -98,9 +99,9 @@ def check(rule: Rule, role: Role | None, subject: str) -> None:
     if role is not None and role not in rule.roles:
         raise AdminOnly()
     if rule.write:
-        from conduit.store import quotas
+        from conduit.ports import quotas
 
-        reservation = quotas.reserve("write", subject, get_settings().write_quota_per_minute)
+        reservation = quotas.store().reserve("write", subject, get_settings().write_quota_per_minute)
         if reservation.refused:
             observability.count("RateLimited")
             raise RateLimited(reservation.retry_after)
@@ -112,16 +113,16 @@ def forget(uid: str) -> None:
         _cache.pop(uid, None)
 
 
-def _auth_state(uid: str) -> dict[str, Any] | None:
+def _auth_state(uid: str) -> AuthState | None:
     ttl = get_settings().auth_cache_seconds
     now = time.monotonic()
     with _lock:
         cached = _cache.get(uid)
     if cached and cached[0] > now:
         return cached[1]
-    from conduit.store import users
+    from conduit.ports import users
 
-    state = users.auth_state(uid)
+    state = users.store().auth_state(uid)
     if ttl > 0:
         with _lock:
             if len(_cache) > 10_000:

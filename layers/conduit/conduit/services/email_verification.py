@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import replace
 
 from conduit import mail, observability
+from conduit.entities.users import Contact, User
 from conduit.errors import ChangedConcurrently, DomainError, EmailUnverified, InvalidInput, RateLimited
+from conduit.ports import quotas as quota_port
+from conduit.ports import users as user_port
+from conduit.ports import verifications as verification_port
 from conduit.settings import get_settings
-from conduit.store import ops, quotas, users, verifications
-from conduit.store.client import Item
 
 HOUR = 3600
 VERIFICATIONS_PER_USER_PER_HOUR = 3
@@ -27,55 +30,55 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def send(user: Item) -> None:
+def send(user: User | Contact) -> None:
     """Store a fresh token for the user's current email and queue the email with its link."""
     settings = get_settings()
     token = secrets.token_urlsafe(32)
-    verifications.add(token_hash(token), user["id"], user["email"], settings.email_verification_ttl_seconds)
+    verification_port.store().add(token_hash(token), user.id, user.email, settings.email_verification_ttl_seconds)
     link = f"{settings.app_url}/verify-email?token={token}"
-    mail.enqueue(mail.VERIFY_EMAIL, user["email"], {"username": user["username"], "link": link})
+    mail.enqueue(mail.VERIFY_EMAIL, user.email, {"username": user.username, "link": link})
 
 
-def send_best_effort(user: Item) -> None:
+def send_best_effort(user: User | Contact) -> None:
     """`send`, for a request whose own change already committed: a fault leaves the user unverified
     (they can ask again), never fails the request."""
     try:
         send(user)
-    except (DomainError, ops.TransactionCancelled):
-        observability.logger().warning("verification email not queued", extra={"userId": user["id"]})
+    except DomainError:
+        observability.logger().warning("verification email not queued", extra={"userId": user.id})
 
 
 def resend(uid: str) -> None:
-    reservation = quotas.reserve("verify-email", uid, VERIFICATIONS_PER_USER_PER_HOUR, HOUR)
+    reservation = quota_port.store().reserve("verify-email", uid, VERIFICATIONS_PER_USER_PER_HOUR, HOUR)
     if reservation.refused:
         observability.count("RateLimited")
         raise RateLimited(reservation.retry_after)
-    user = users.get(uid, ("id", "username", "email", "emailVerified"))
+    user = user_port.store().contact(uid)
     if user is None:
         raise InvalidInput("user", "is gone")
-    if user.get("emailVerified"):
+    if user.email_verified:
         return  # nothing to verify: the same answer, no email
     send(user)
 
 
 def confirm(token: str) -> None:
+    verifications = verification_port.store()
     hashed = token_hash(token)
     pending = verifications.find(hashed)
-    user = users.get(pending["userId"], consistent=True) if pending else None
-    if pending is None or user is None or user["email"] != pending["email"]:
+    user = user_port.store().find(pending.user_id, consistent=True) if pending else None
+    if pending is None or user is None or user.email != pending.email:
         raise InvalidInput("token", "is invalid or expired")
     try:
-        users.update(user, {"emailVerified": True}, also=[verifications.consume(hashed)])
-    except ops.TransactionCancelled:
+        verifications.redeem(pending, user, replace(user, email_verified=True))
+    except ChangedConcurrently:
         if verifications.find(hashed) is None:
             raise InvalidInput("token", "is invalid or expired") from None
-        raise ChangedConcurrently() from None
+        raise
 
 
 def require_verified(uid: str) -> None:
     """403 when the stage requires a verified email to publish and `uid`'s is not."""
     if not get_settings().require_verified_email:
         return
-    user = users.get(uid, ("emailVerified",))
-    if not (user or {}).get("emailVerified"):
+    if not user_port.store().email_verified(uid):
         raise EmailUnverified()

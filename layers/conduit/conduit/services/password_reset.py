@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from conduit import mail, observability
 from conduit.errors import ChangedConcurrently, InvalidInput, RateLimited
+from conduit.ports import quotas as quota_port
+from conduit.ports import resets as reset_port
+from conduit.ports import users as user_port
 from conduit.security import credentials, guard
 from conduit.security.passwords import hash_password
 from conduit.security.tokens import issue_token
 from conduit.services.views import UserView, user_view
 from conduit.settings import get_settings
-from conduit.store import ops, quotas, resets, users
 
 if TYPE_CHECKING:
     from conduit.validation import ResetConfirmation
@@ -39,40 +42,39 @@ def token_hash(token: str) -> str:
 
 
 def request(email: str, source_ip: str) -> None:
-    settings = get_settings()
+    settings, quotas = get_settings(), quota_port.store()
     by_ip = quotas.reserve("reset-ip", source_ip, settings.password_resets_per_ip_per_hour, HOUR)
     if by_ip.refused:
         observability.count("RateLimited")
         raise RateLimited(by_ip.retry_after)
     if quotas.reserve("reset-email", email.lower(), settings.password_resets_per_email_per_hour, HOUR).refused:
         return  # the same 202: nothing about the account is revealed, nothing more is sent
+    users = user_port.store()
     uid = users.id_for_email(email)
-    user = users.get(uid, ("id", "username", "email", "suspended", *credentials.FIELDS)) if uid else None
-    if user is None or user.get("suspended"):
+    user = users.contact(uid) if uid else None
+    if user is None or user.suspended:
         return
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    resets.add(token_hash(token), user["id"], credentials.version(user), settings.password_reset_ttl_seconds)
+    reset_port.store().add(token_hash(token), user.id, user.credentials.version, settings.password_reset_ttl_seconds)
     link = f"{settings.app_url}/reset-password?token={token}"
-    mail.enqueue(mail.PASSWORD_RESET, user["email"], {"username": user["username"], "link": link})
+    mail.enqueue(mail.PASSWORD_RESET, user.email, {"username": user.username, "link": link})
 
 
 def confirm(confirmation: ResetConfirmation) -> UserView:
+    resets = reset_port.store()
     hashed = token_hash(confirmation.token)
     pending = resets.find(hashed)
-    user = users.get(pending["userId"], consistent=True) if pending else None
-    if (
-        pending is None
-        or user is None
-        or user.get("suspended")
-        or credentials.version(user) != int(pending.get("credentialsVersion") or 0)
-    ):
+    user = user_port.store().find(pending.user_id, consistent=True) if pending else None
+    if pending is None or user is None or user.suspended or user.credentials.version != pending.credentials_version:
         raise InvalidInput("token", "is invalid or expired")
-    changes = {"passwordHash": hash_password(confirmation.password), **credentials.reset(user)}
+    changed = replace(
+        user, password_hash=hash_password(confirmation.password), credentials=credentials.reset(user.credentials)
+    )
     try:
-        user = users.update(user, changes, also=[resets.consume(hashed)])
-    except ops.TransactionCancelled:
+        user = resets.redeem(pending, user, changed)
+    except ChangedConcurrently:
         if resets.find(hashed) is None:  # used by a concurrent confirm: single use
             raise InvalidInput("token", "is invalid or expired") from None
-        raise ChangedConcurrently() from None
-    guard.forget(user["id"])
-    return user_view(user, issue_token(user["id"], user.get("role") or "user", credentials.version(user)))
+        raise
+    guard.forget(user.id)
+    return user_view(user, issue_token(user.id, user.role, user.credentials.version))

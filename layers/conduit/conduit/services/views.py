@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from typing_extensions import TypedDict  # pydantic (apidocs) reads typing.TypedDict only on 3.12+
 
 from conduit.authz import Role
+from conduit.entities.users import User
 from conduit.store.client import Item
 
 
@@ -171,14 +172,14 @@ def profile_view(user: Item, following: bool) -> ProfileView:
     }
 
 
-def user_view(user: Item, token: str) -> UserView:
+def user_view(user: User, token: str) -> UserView:
     return {
-        "email": user["email"],
+        "email": user.email,
         "token": token,
-        "username": user["username"],
-        "bio": user.get("bio"),
-        "image": user.get("image"),
-        "emailVerified": bool(user.get("emailVerified")),
+        "username": user.username,
+        "bio": user.bio,
+        "image": user.image,
+        "emailVerified": user.email_verified,
     }
 
 

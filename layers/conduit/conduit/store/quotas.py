@@ -17,23 +17,11 @@ import contextlib
 import math
 import secrets
 import time
-from dataclasses import dataclass
 
+from conduit.entities.quotas import Reservation
 from conduit.store import keys, ops
-from conduit.store.keys import Key
 
-
-@dataclass(frozen=True, slots=True)
-class Reservation:
-    """One event counted on `key` as `attempt`, or refused (`key` None) until `retry_after` seconds from now."""
-
-    key: Key | None
-    attempt: str = ""
-    retry_after: int = 0
-
-    @property
-    def refused(self) -> bool:
-        return self.key is None
+__all__ = ["Reservation", "release", "reserve"]
 
 
 def _window(window_seconds: int, now: float) -> int:
@@ -59,18 +47,18 @@ def reserve(kind: str, subject: str, limit: int, window_seconds: int = 60) -> Re
         )
     except ops.ConditionFailed as failed:
         if failed.item and attempt in failed.item.get("attempts", ()):
-            return Reservation(key, attempt)  # a retry of this very reservation, which counted: granted once
-        return Reservation(None, retry_after=max(1, math.ceil(window + window_seconds - now)))
-    return Reservation(key, attempt)
+            return Reservation(kind, subject, window, attempt)  # a retry of this very reservation, which counted
+        return Reservation.refusal(kind, subject, retry_after=max(1, math.ceil(window + window_seconds - now)))
+    return Reservation(kind, subject, window, attempt)
 
 
 def release(reservation: Reservation) -> None:
     """Uncount a reserved event, in the window it was counted in (a no-op once that item expired)."""
-    if reservation.key is None:
+    if reservation.window is None:
         return
     with contextlib.suppress(ops.ConditionFailed):  # already released (a retry), or the window's item is gone
         ops.update_item(
-            reservation.key,
+            keys.quota(reservation.kind, reservation.subject, reservation.window),
             "ADD hits :minus DELETE attempts :attempts",
             "contains(attempts, :attempt)",
             minus=-1,
