@@ -7,7 +7,6 @@ a fixed order after a cursor, at most `limit`; removals are idempotent (False wh
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TypeVar
@@ -24,17 +23,15 @@ from conduit.entities.lifecycle import (
     Progress,
 )
 from conduit.errors import ChangedConcurrently, UserNotFound
-from conduit.store.quotas import Reservation
 
 Row = TypeVar("Row")
 
 
 class FakeDeletions:
-    def __init__(self, attempts_allowed: int = 5) -> None:
+    def __init__(self) -> None:
         self.accounts: dict[str, AccountToDelete] = {}
         self.deleting: set[str] = set()
         self.jobs: dict[str, DeletionJob] = {}
-        self.attempts: Counter[str] = Counter()
         self.conflict = False  # start() answers ChangedConcurrently (an email or username change raced it)
         self.now = "2026-12-02T08:00:00.000Z"
 
@@ -47,16 +44,6 @@ class FakeDeletions:
     def account_id(self, username: str) -> str | None:
         named = [a.user_id for a in self.accounts.values() if a.username == username and a.user_id not in self.deleting]
         return named[0] if named else None
-
-    def reserve_attempt(self, uid: str, limit: int) -> Reservation:
-        if self.attempts[uid] >= limit:
-            return Reservation(None, retry_after=42)
-        self.attempts[uid] += 1
-        return Reservation({"PK": "QUOTA", "SK": uid}, attempt=str(self.attempts[uid]))
-
-    def release_attempt(self, reservation: Reservation) -> None:
-        assert reservation.key is not None
-        self.attempts[reservation.key["SK"]] -= 1
 
     def start(self, account: AccountToDelete, job: DeletionJob) -> bool:
         uid = account.user_id

@@ -20,11 +20,13 @@ from conduit.errors import (
     WrongPassword,
 )
 from conduit.ports import deletions as deletion_port
+from conduit.ports import quotas as quota_port
 from conduit.security import guard
 from conduit.security.passwords import hash_password
 from conduit.services import accounts
 from conduit.settings import get_settings
 from tests.unit.fakes.deletions import FakeDeletions
+from tests.unit.fakes.quotas import FakeQuotas
 
 PASSWORD = "password123"
 PHASE_NAMES = ["articles", "comments", "favorites", "following", "followers", "feed"]
@@ -35,6 +37,12 @@ def store() -> Iterator[FakeDeletions]:
     fake = FakeDeletions()
     fake.add(AccountToDelete("u1", "alice", "alice@example.com", hash_password(PASSWORD), credentials_version=3))
     with deletion_port.store.replaced(fake):
+        yield fake
+
+
+@pytest.fixture(autouse=True)
+def quotas() -> Iterator[FakeQuotas]:
+    with quota_port.store.replaced(FakeQuotas()) as fake:
         yield fake
 
 
@@ -54,7 +62,7 @@ def forgotten(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return dropped
 
 
-def test_the_user_starts_it_with_their_password(store, sent, forgotten) -> None:
+def test_the_user_starts_it_with_their_password(store, quotas, sent, forgotten) -> None:
     view = accounts.request_deletion("u1", PASSWORD)
     assert (view["id"], view["username"], view["state"], view["phase"]) == ("u1", "alice", "running", "articles")
     assert view["removed"] == dict.fromkeys(PHASE_NAMES, 0)
@@ -63,17 +71,17 @@ def test_the_user_starts_it_with_their_password(store, sent, forgotten) -> None:
     assert store.accounts["u1"].credentials_version == 4  # every token refused
     assert sent == [("https://sqs.local/deletions", {"userId": "u1", "step": 0}, 0)]
     assert forgotten == ["u1"]  # this container's cached authorization goes at once
-    assert store.attempts["u1"] == 0  # a right password is not counted against the limit
+    assert quotas.hits(accounts.ATTEMPTS, "u1") == 0  # a right password is not counted against the limit
 
 
-def test_a_wrong_password_is_refused_and_counted(store, sent) -> None:
+def test_a_wrong_password_is_refused_and_counted(store, quotas, sent) -> None:
     with pytest.raises(WrongPassword):
         accounts.request_deletion("u1", "not-my-password")
     assert store.jobs == {} and sent == []
-    assert store.attempts["u1"] == 1
+    assert quotas.hits(accounts.ATTEMPTS, "u1") == 1
 
 
-def test_confirmations_are_limited_like_logins(store, sent, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_confirmations_are_limited_like_logins(store, quotas, sent, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOGIN_FAILURES_PER_MINUTE", "2")
     get_settings.cache_clear()
     for _ in range(2):
@@ -81,7 +89,7 @@ def test_confirmations_are_limited_like_logins(store, sent, monkeypatch: pytest.
             accounts.request_deletion("u1", "guess")
     with pytest.raises(RateLimited) as limited:
         accounts.request_deletion("u1", PASSWORD)  # even the right one, until the window ends
-    assert limited.value.retry_after_seconds == 42
+    assert limited.value.retry_after_seconds == 60  # the whole minute window: the fake clock stands still
     assert store.jobs == {} and sent == []
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from conduit.entities.lifecycle import AccountToDelete, DeletionJob, Progress
 from conduit.ports import Accessor
-
-if TYPE_CHECKING:
-    from conduit.store.quotas import Reservation
 
 
 class DeletionStore(Protocol):
@@ -17,14 +14,6 @@ class DeletionStore(Protocol):
         ...
 
     def account_id(self, username: str) -> str | None: ...
-
-    def reserve_attempt(self, uid: str, limit: int) -> Reservation:
-        """Count one password confirmation of `uid` in this minute, or refuse past `limit`."""
-        ...
-
-    def release_attempt(self, reservation: Reservation) -> None:
-        """Uncount a confirmation that succeeded (failed ones stay counted)."""
-        ...
 
     def start(self, account: AccountToDelete, job: DeletionJob) -> bool:
         """At once, all or nothing: the job, the account stopped (every token refused) and its email

@@ -15,6 +15,7 @@ from conduit import observability
 from conduit.entities.lifecycle import AccountToDelete, DeletionJob, Progress
 from conduit.errors import DeletionNotFound, ProfileNotFound, RateLimited, TokenInvalid, WrongPassword, found
 from conduit.ports import deletions as deletion_port
+from conduit.ports import quotas as quota_port
 from conduit.security import guard
 from conduit.security.passwords import verify_password
 from conduit.services.account_purge import PHASES, queue_batch
@@ -22,12 +23,14 @@ from conduit.services.views import DeletionView
 from conduit.settings import get_settings
 from conduit.store.ids import iso_now
 
+ATTEMPTS = "delete-account"  # the quota kind of password confirmations
+
 
 def request_deletion(uid: str, password: str) -> DeletionView:
     """The user deletes their own account; the current password is required (403 when wrong, with
     attempts limited like logins)."""
-    store = deletion_port.store()
-    reservation = store.reserve_attempt(uid, get_settings().login_failures_per_minute)
+    store, quotas = deletion_port.store(), quota_port.store()
+    reservation = quotas.reserve(ATTEMPTS, uid, get_settings().login_failures_per_minute)
     if reservation.refused:
         observability.count("RateLimited")
         raise RateLimited(reservation.retry_after)
@@ -36,7 +39,7 @@ def request_deletion(uid: str, password: str) -> DeletionView:
         raise TokenInvalid()
     if not verify_password(password, account.password_hash):
         raise WrongPassword()
-    store.release_attempt(reservation)
+    quotas.release(reservation)
     return _start(account, requested_by=uid)
 
 

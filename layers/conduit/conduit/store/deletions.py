@@ -12,15 +12,13 @@ import time
 from conduit.entities.lifecycle import AccountToDelete, Cursor, DeletionJob, Progress
 from conduit.errors import ChangedConcurrently, UserNotFound
 from conduit.security import credentials
-from conduit.store import keys, ops, quotas, users
+from conduit.store import keys, ops, users
 from conduit.store import transactions as tx
 from conduit.store.client import Item
 from conduit.store.conditions import BEING_DELETED, DELETING, EXISTS, NOT_DELETING, all_of
 from conduit.store.ids import iso_now
-from conduit.store.quotas import Reservation
 
 JOB_RETENTION_SECONDS = 30 * 24 * 3600
-ATTEMPTS = "delete-account"  # the quota kind of password confirmations
 
 
 def account(uid: str) -> AccountToDelete | None:
@@ -38,14 +36,6 @@ def account(uid: str) -> AccountToDelete | None:
 
 def account_id(username: str) -> str | None:
     return users.id_for_username(username)
-
-
-def reserve_attempt(uid: str, limit: int) -> Reservation:
-    return quotas.reserve(ATTEMPTS, uid, limit)
-
-
-def release_attempt(reservation: Reservation) -> None:
-    quotas.release(reservation)
 
 
 def start(account: AccountToDelete, job: DeletionJob) -> bool:
