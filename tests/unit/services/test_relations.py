@@ -71,14 +71,10 @@ def batch(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     return asked
 
 
-def _key(key: keys.Key) -> tuple[str, str]:
-    return key["PK"], key["SK"]
-
-
 def test_the_batch_asks_for_authors_and_the_viewers_edges_but_not_their_own_follow(batch: dict[str, Any]) -> None:
     stored.load("me", {"ada", "me"}, {"a1"})
     assert sorted(batch["wanted"]) == sorted(
-        _key(k)
+        keys.pair(k)
         for k in (
             keys.user("ada"),
             keys.user("me"),
@@ -92,7 +88,7 @@ def test_the_batch_asks_for_authors_and_the_viewers_edges_but_not_their_own_foll
 
 def test_an_anonymous_batch_asks_for_authors_only_and_an_empty_one_for_nothing(batch: dict[str, Any]) -> None:
     stored.load(None, {"ada"}, {"a1"})
-    assert batch["wanted"] == [_key(keys.user("ada"))]
+    assert batch["wanted"] == [keys.pair(keys.user("ada"))]
     batch.clear()
     assert stored.load(None, set(), set()) == Relations()
     assert "calls" not in batch
@@ -112,4 +108,4 @@ def test_the_batch_sorted_out(batch: dict[str, Any]) -> None:
     assert seen.authors == {"ada": ADA}
     assert (seen.followed, seen.favorited, dict(seen.pending)) == (frozenset({"ada"}), frozenset({"a1"}), {"a1": 1})
     assert seen.article is not None and (seen.article.body, seen.article.version, seen.article.tag_list) == ("b", 2, ())
-    assert batch["wanted"][0] == _key(keys.article("a1")) and batch["projection"] is None, "the article whole"
+    assert batch["wanted"][0] == keys.pair(keys.article("a1")) and batch["projection"] is None, "the article whole"

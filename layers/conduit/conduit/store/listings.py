@@ -60,22 +60,18 @@ def summaries(ids: Sequence[str], total: UserTotal | None = None) -> tuple[list[
     if not wanted:
         return [], None
     found = ops.batch_get(wanted, projection=(*SUMMARY_FIELDS, counter))
-    page = [summary(found[key]) for key in (_key(keys.article(aid)) for aid in ids) if key in found]
+    page = [summary(found[key]) for key in (keys.pair(keys.article(aid)) for aid in ids) if key in found]
     if counter_key is None:
         return page, None
-    return page, max(found.get(_key(counter_key), {}).get(counter, 0), 0)
+    return page, max(found.get(keys.pair(counter_key), {}).get(counter, 0), 0)
 
 
 def slug_refs(slugs: Sequence[str]) -> list[SlugRef | None]:
     found = ops.batch_get([keys.slug_marker(slug) for slug in slugs])
-    markers = [found.get(_key(keys.slug_marker(slug))) for slug in slugs]
+    markers = [found.get(keys.pair(keys.slug_marker(slug))) for slug in slugs]
     return [slug_ref(marker) if marker else None for marker in markers]
 
 
 def bodies(article_ids: Sequence[str]) -> dict[str, str]:
     found = ops.batch_get([keys.article(aid) for aid in article_ids], projection=("body",)) if article_ids else {}
     return {keys.suffix(pk): item["body"] for (pk, _), item in found.items() if "body" in item}
-
-
-def _key(key: keys.Key) -> tuple[str, str]:
-    return key["PK"], key["SK"]

@@ -31,7 +31,7 @@ def load(
     also = [keys.article(article_id)] if article_id else []
     wanted = [*also, *_wanted(viewer, set(user_ids), set(article_ids))]
     found = ops.batch_get(wanted, projection=None if also else (*USER_FIELDS, "delta")) if wanted else {}
-    article = found.pop(_key(also[0]), None) if also else None
+    article = found.pop(keys.pair(also[0]), None) if also else None
     return _sorted_out(found, entity(article) if article else None)
 
 
@@ -59,7 +59,3 @@ def _wanted(viewer: str | None, user_ids: set[str], article_ids: set[str]) -> li
         wanted += [keys.favorite(aid, viewer) for aid in article_ids]
         wanted += [keys.pending_favorite(aid, viewer) for aid in article_ids]
     return wanted
-
-
-def _key(key: keys.Key) -> tuple[str, str]:
-    return key["PK"], key["SK"]
