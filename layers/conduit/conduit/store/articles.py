@@ -161,7 +161,11 @@ def update(current: Article, edit: Edit, editor: str) -> Article:
     return replace(current, **_edited(edit), version=current.version + 1)
 
 
-_ATTRIBUTES = {"title": "title", "description": "description", "body": "body", "tag_list": "tagList"}
+# an Edit's fields -> the item's attributes
+_ATTRIBUTES = {
+    "title": "title", "description": "description", "body": "body", "tag_list": "tagList",
+    "updated_at": "updatedAt", "slug": "slug",
+}  # fmt: skip
 
 
 def _edited(edit: Edit) -> dict[str, Any]:
@@ -176,8 +180,7 @@ def _edited(edit: Edit) -> dict[str, Any]:
 
 def _changes(edit: Edit) -> dict[str, Any]:
     """The item's attributes the edit sets (title, description, body, tagList, then updatedAt and slug)."""
-    attributes = {**_ATTRIBUTES, "updated_at": "updatedAt", "slug": "slug"}
-    return {attributes[name]: list(value) if name == "tag_list" else value for name, value in _edited(edit).items()}
+    return {_ATTRIBUTES[name]: list(value) if name == "tag_list" else value for name, value in _edited(edit).items()}
 
 
 def delete(current: Article, deleter: str, moderating: bool = False) -> None:
