@@ -19,6 +19,7 @@ BACKFILLED = 50
 
 
 def measure(harness: Harness, followers: tuple[int, int], followed: tuple[int, int]) -> dict[str, Any]:
+    from conduit.entities.articles import Draft
     from conduit.security.tokens import issue_token
     from conduit.store import articles, follows, users
     from conduit.store.ids import iso_now, new_id
@@ -36,9 +37,7 @@ def measure(harness: Harness, followers: tuple[int, int], followed: tuple[int, i
         now, aid = iso_now(), new_id()
         title = f"Fan-out article {aid}"
         slug = title.lower().replace(" ", "-")
-        article = {"id": aid, "title": title, "description": "d" * 60, "body": "b" * 1200, "tagList": [],
-                   "authorId": author, "createdAt": now, "updatedAt": now, "slug": slug}  # fmt: skip
-        articles.create(article)
+        articles.create(Draft(aid, slug, title, "d" * 60, "b" * 1200, (), author, now))
         return aid
 
     def run(function: str, request: Request) -> dict[str, Any]:

@@ -50,7 +50,7 @@ def _run(recorder: Any, ctx: Context, table: str, condition: str, needs: set[str
             values[":author"] = {"S": users.id_for_username(ctx.fixture.authors[0].username)}
         ids = _scan_ids(dynamodb(), table, condition, values)
         page = sorted(ids, reverse=True)[:LIMIT]  # ids are time-ordered
-        listing = article_service._listing(page, ctx.fixture.viewer.uid, None, None, total=len(ids))
+        listing = article_service._listing(page, ctx.fixture.viewer.uid, total=len(ids))
     summary = window.summary()
     summary["matches"] = len(ids)
     summary["page"] = len(listing["articles"])

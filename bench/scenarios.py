@@ -246,7 +246,7 @@ def favorites_fold(ctx: Context) -> Request:
     left unfolded as on an article too busy for the requests' own fold (store.favorites.QUIET_PENDING)."""
     from conduit.store import articles, favorites, keys
 
-    aid = articles.find_by_slug(_scratch(ctx))["articleId"]
+    aid = articles.find_by_slug(_scratch(ctx)).article_id
     fans = [author.uid for author in ctx.fixture.authors[:FOLD_MARKERS]]
     quiet, favorites.QUIET_PENDING = favorites.QUIET_PENDING, 0
     try:

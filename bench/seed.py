@@ -66,6 +66,7 @@ class Fixture:
 
 
 def seed(client: Any, table: str, articles: int, password_hash: str, via: str = "backend") -> Fixture:
+    from conduit.entities.articles import Draft
     from conduit.services.slugs import slugify
     from conduit.store import articles as article_store
     from conduit.store import comments, favorites, follows, users
@@ -90,20 +91,8 @@ def seed(client: Any, table: str, articles: int, password_hash: str, via: str = 
         background = [new_user(f"user_{i:06d}") for i in range(max(50, articles // 20))]
 
         def publish(author: str, title: str, tags: list[str]) -> str:
-            now = iso_now()
-            article = {
-                "id": new_id(),
-                "title": title,
-                "description": DESCRIPTION,
-                "body": BODY,
-                "tagList": tags,
-                "authorId": author,
-                "createdAt": now,
-                "updatedAt": now,
-                "slug": slugify(title),
-            }
-            article_store.create(article)
-            return article["id"]
+            draft = Draft(new_id(), slugify(title), title, DESCRIPTION, BODY, tuple(tags), author, iso_now())
+            return article_store.create(draft).id
 
         # Background articles first (older), each with its favorites and comments, then the fixture.
         for i in range(articles - FIXTURE_ARTICLES):

@@ -213,6 +213,7 @@ def test_a_large_account_at_scale(api, runtime, admin, assert_consistent):
     2,000 articles by the victim; 2,500 comments by the victim under others' articles and 2,500 by others
     under the victim's; 8,000 favorites of the victim's articles by others, 500 by the victim, 1,500 more
     between others. Then deleted through the API; the job runs to the end."""
+    from conduit.entities.articles import Draft
     from conduit.store import articles, comments, favorites, follows
     from conduit.store.ids import iso_now, new_id
 
@@ -223,9 +224,7 @@ def test_a_large_account_at_scale(api, runtime, admin, assert_consistent):
 
     def publish(author: str) -> str:
         aid, now = new_id(), iso_now()
-        article = {"id": aid, "title": "t", "description": "d", "body": "b", "tagList": ["big-deletion"],
-                   "authorId": author, "createdAt": now, "updatedAt": now, "slug": f"big-{aid}"}  # fmt: skip
-        articles.create(article)
+        articles.create(Draft(aid, f"big-{aid}", "t", "d", "b", ("big-deletion",), author, now))
         return aid
 
     workers = 8 if os.environ.get("DYNAMODB_ENDPOINT") else 1  # the embedded moto serves one call at a time

@@ -42,7 +42,7 @@ def article_key(api: Any, slug: str) -> dict[str, Any]:
     from conduit.store import articles
 
     marker = articles.find_by_slug(slug)
-    return to_ddb(keys.article(marker["articleId"]))
+    return to_ddb(keys.article(marker.article_id))
 
 
 def fold_from_stream(runtime: Any, table: tuple[str, str]) -> int:

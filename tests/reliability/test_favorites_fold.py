@@ -25,7 +25,7 @@ def ids(api: Any, author_prefix: str, fans: int) -> tuple[str, str, list[str], l
     slug = api.article(author["token"])["slug"]
     people = [api.user(author_prefix + "f") for _ in range(fans)]
     uids = [users.id_for_username(p["username"]) for p in people]
-    return slug, articles.find_by_slug(slug)["articleId"], uids, people
+    return slug, articles.find_by_slug(slug).article_id, uids, people
 
 
 def counts(aid: str) -> tuple[int, int]:
@@ -76,7 +76,7 @@ def test_a_favorite_that_raced_the_articles_deletion_is_undone(api, table, busy,
     slug, aid, uids, people = ids(api, "fd", 2)
     favorites.favorite(aid, uids[0])  # pending when the deletion runs: the deletion takes it back
     assert api.ok("GET", f"/articles/{slug}", token=people[0]["token"])["article"]["favorited"] is True
-    articles.delete(ops.get_item(keys.article(aid), consistent=True), articles.find_by_slug(slug)["authorId"])
+    articles.delete(articles.get(aid, consistent=True), articles.find_by_slug(slug).author_id)
     assert favorites.pending(aid) == []
     assert_consistent("after deleting an article with a pending favorite")
     # a favorite whose request read the article before the deletion commits after it
@@ -92,7 +92,7 @@ def test_a_favorite_that_raced_the_articles_deletion_is_undone(api, table, busy,
 def test_the_requests_own_fold_answers_404_for_a_deleted_article_and_leaves_nothing(api, table, assert_consistent):
     slug, aid, uids, _ = ids(api, "fn", 1)
     marker = articles.find_by_slug(slug)
-    articles.delete(ops.get_item(keys.article(aid), consistent=True), marker["authorId"])
+    articles.delete(articles.get(aid, consistent=True), marker.author_id)
     with pytest.raises(NotFound):
         favorites.favorite(aid, uids[0])
     assert ops.get_item(keys.favorite(aid, uids[0]), consistent=True) is None

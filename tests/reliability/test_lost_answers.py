@@ -160,7 +160,7 @@ def test_article_create_whose_answer_was_lost_makes_one_article(store):
     _retried_with_one_token(attempts)
     written = ops.query(keys.authored_partition(author), index=keys.BY_OWNER_INDEX)
     assert len(written) == 1, written
-    assert stored_articles.find_by_slug(view["slug"])["articleId"] == keys.suffix(written[0]["PK"])
+    assert stored_articles.find_by_slug(view["slug"]).article_id == keys.suffix(written[0]["PK"])
     assert users.get(author)["articlesCount"] == 1, "counted once"
     assert counters.article_total() == total_before + 1
 
@@ -175,7 +175,7 @@ def test_comment_create_and_delete_whose_answers_were_lost_apply_once(store):
     author = users.id_for_username(register(f"lost{uuid.uuid4().hex[:10]}")["username"])
     new = NewArticle(title=f"Commented {uuid.uuid4().hex[:6]}", description="d", body="b")
     slug = in_request(lambda: articles.create(author, new))["slug"]
-    aid = stored_articles.find_by_slug(slug)["articleId"]
+    aid = stored_articles.find_by_slug(slug).article_id
 
     attempts = lose_first_answer(store, "TransactWriteItems")
     try:
@@ -183,7 +183,7 @@ def test_comment_create_and_delete_whose_answers_were_lost_apply_once(store):
     finally:
         stop_losing(store, "TransactWriteItems")
     _retried_with_one_token(attempts)
-    assert [c["body"] for c in stored_comments.page(aid, limit=25)] == ["only once"]
+    assert [c.body for c in stored_comments.page(aid, limit=25)] == ["only once"]
 
     attempts = lose_first_answer(store, "TransactWriteItems")
     try:

@@ -99,7 +99,7 @@ def test_favorite_storm_by_many_users_keeps_the_count_equal_to_the_edges(api, ta
     assert_consistent("with the storm's favorites folded or pending")
     # a busy article's favorites reach other readers once the stream's fold (FavoritesFoldFunction) has
     # run (docs/scale.md): fold what it has not folded yet, as its consumer does
-    favorites.fold(articles.find_by_slug(slug)["articleId"])
+    favorites.fold(articles.find_by_slug(slug).article_id)
     seen = [api.ok("GET", f"/articles/{slug}", token=fan["token"])["article"] for fan in fans]
     favorited = sum(article["favorited"] for article in seen)
     assert {article["favoritesCount"] for article in seen} == {favorited}

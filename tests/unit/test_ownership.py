@@ -6,22 +6,26 @@ the refusal: 404 (gone or being deleted), 403 (someone else's), or a retry (chan
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from conduit.entities.articles import Article, SlugRef
 from conduit.errors import ArticleNotFound, ChangedConcurrently, NotAuthor
+from conduit.ports import articles as article_port
 from conduit.services import articles as service
 from conduit.store import articles as store
 from conduit.store import ops
 from conduit.validation import UpdateArticleBody, parse
 
-MARKER = {"articleId": "a1", "authorId": "ada"}
-ARTICLE = {"id": "a1", "slug": "s", "title": "T", "tagList": [], "authorId": "ada", "version": 3}
+MARKER = SlugRef(article_id="a1", author_id="ada")
+ARTICLE = Article("a1", "s", "T", "d", (), "ada", "2026-01-01", "2026-01-01", 0, body="b", version=3)
 
 
 @pytest.fixture
-def stored(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
+def stored(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any]]]:
     """The store as the service sees it: ada's article; every call the service makes is recorded."""
     calls: list[tuple[str, Any]] = []
 
@@ -34,13 +38,16 @@ def stored(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
 
         return call
 
-    monkeypatch.setattr(store, "find_by_slug", record("find_by_slug", MARKER))
-    monkeypatch.setattr(store, "get", record("get", ARTICLE))
-    monkeypatch.setattr(store, "update", record("update", refuse=NotAuthor("article")))
-    monkeypatch.setattr(store, "delete", record("delete", refuse=NotAuthor("article")))
-    monkeypatch.setattr(store, "confirm_author", record("confirm_author", refuse=NotAuthor("article")))
+    recording = SimpleNamespace(
+        find_by_slug=record("find_by_slug", MARKER),
+        get=record("get", ARTICLE),
+        update=record("update", refuse=NotAuthor("article")),
+        delete=record("delete", refuse=NotAuthor("article")),
+        confirm_author=record("confirm_author", refuse=NotAuthor("article")),
+    )
     monkeypatch.setattr(service, "_single", lambda article, viewer: article)
-    return calls
+    with article_port.store.replaced(recording):
+        yield calls
 
 
 def changes(**fields: Any) -> Any:
@@ -91,6 +98,6 @@ def test_a_refused_delete_is_named_from_the_failed_write_without_a_re_read(monke
     monkeypatch.setattr(ops, "update_item", conditional_write)
     monkeypatch.setattr(ops, "get_item", no_read)
     with pytest.raises(NotAuthor):
-        store.delete(dict(ARTICLE), "bob")
+        store.delete(ARTICLE, "bob")
     with pytest.raises(NotAuthor):
         store.confirm_author("a1", "bob")

@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from conduit.entities.articles import ArticleSummary
+from conduit.entities.comments import Comment
+from conduit.entities.profiles import Author
 from conduit.http.responses import json_response
 from conduit.services import paging, views
 from conduit.services.slugs import MAX_SLUG_BASE
@@ -44,28 +47,30 @@ def payload_bytes(payload: Any) -> int:
 def worst_author() -> views.ProfileView:
     changes = _properties(UserChanges)
     username = _max(_properties(NewUser)["username"])
-    user = {"username": _text(username), "bio": _text(_max(changes["bio"])), "image": _text(_max(changes["image"]))}
+    user = Author("u1", _text(username), bio=_text(_max(changes["bio"])), image=_text(_max(changes["image"])))
     return views.profile_view(user, True)
 
 
 def worst_article_summary() -> views.ArticleSummaryView:
     fields = _properties(NewArticle)
     tags = fields["tagList"]
-    article = {
-        "slug": _text(MAX_SLUG_BASE + 7),
-        "title": _text(_max(fields["title"])),
-        "description": _text(_max(fields["description"])),
-        "tagList": [_text(_max(tags["items"]))] * _max(tags, "maxItems"),
-        "createdAt": _text(24),
-        "updatedAt": _text(24),
-        "favoritesCount": 10**15,
-    }
-    return views.article_summary_view(article, worst_author(), True)
+    article = ArticleSummary(
+        id="a1",
+        slug=_text(MAX_SLUG_BASE + 7),
+        title=_text(_max(fields["title"])),
+        description=_text(_max(fields["description"])),
+        tag_list=(_text(_max(tags["items"])),) * _max(tags, "maxItems"),
+        author_id="u1",
+        created_at=_text(24),
+        updated_at=_text(24),
+        favorites_count=10**15,
+    )
+    return views.article_summary_view(article, worst_author(), True, article.favorites_count)
 
 
 def worst_comment() -> views.CommentView:
     body = _max(_properties(NewComment)["body"])
-    comment = {"id": 10**12 - 1, "createdAt": _text(24), "updatedAt": _text(24), "body": _text(body)}
+    comment = Comment(10**12 - 1, _text(body), "u1", created_at=_text(24), updated_at=_text(24))
     return views.comment_view(comment, worst_author())
 
 

@@ -4,7 +4,7 @@ A page of articles comes from the services with its authors, `following` and `fa
 already loaded in one BatchGetItem (services.relations), so those fields cost nothing more.
 Fields the list endpoints do not return are batched here, per request:
 
-- `markers`   slug -> slug marker {articleId, authorId}: one BatchGetItem for all the slugs
+- `markers`   slug -> what it names (SlugRef: article and author): one BatchGetItem for all the slugs
 - `bodies`    slug -> body (lists are read without bodies): one BatchGetItem for all the articles
 - `comments`  (slug, page size, cursor) -> a page of comments as the viewer sees them: one Query per
               article (in parallel) and one BatchGetItem for every comment author (services.comments.pages)
@@ -16,21 +16,17 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from conduit.entities.articles import SlugRef
 from conduit.errors import NotFound
+from conduit.ports import listings as listing_port
 from conduit.services import comments as comment_service
-from conduit.store import keys, ops
-from conduit.store.client import Item
 
 CommentPage = tuple[str, int, int | None]
 
 
-def _key(key: keys.Key) -> tuple[str, str]:
-    return key["PK"], key["SK"]
-
-
 class Loaders:
     def __init__(self) -> None:
-        self.markers: DataLoader[str, Item | None] = DataLoader(load_fn=self._load_markers)
+        self.markers: DataLoader[str, SlugRef | None] = DataLoader(load_fn=self._load_markers)
         self.bodies: DataLoader[str, str] = DataLoader(load_fn=self._load_bodies)
         self._comments: dict[str | None, DataLoader[CommentPage, list[dict[str, Any]]]] = {}
 
@@ -44,24 +40,18 @@ class Loaders:
             self._comments[viewer] = DataLoader(load_fn=load)
         return self._comments[viewer]
 
-    async def _load_markers(self, slugs: list[str]) -> list[Item | None]:
-        found = ops.batch_get([keys.slug_marker(slug) for slug in slugs])
-        return [found.get(_key(keys.slug_marker(slug))) for slug in slugs]
+    async def _load_markers(self, slugs: list[str]) -> list[SlugRef | None]:
+        return listing_port.store().slug_refs(slugs)
 
     async def _load_bodies(self, slugs: list[str]) -> list[Any]:
-        markers = await self.markers.load_many(slugs)
-        wanted = [keys.article(m["articleId"]) for m in markers if m]
-        found = ops.batch_get(wanted, projection=("body",)) if wanted else {}
-        bodies: list[Any] = []
-        for marker in markers:
-            article = found.get(_key(keys.article(marker["articleId"]))) if marker else None
-            bodies.append(article["body"] if article and "body" in article else NotFound("article"))
-        return bodies
+        refs = await self.markers.load_many(slugs)
+        found = listing_port.store().bodies([ref.article_id for ref in refs if ref])
+        return [found.get(ref.article_id, NotFound("article")) if ref else NotFound("article") for ref in refs]
 
     async def _load_comments(self, pages: list[CommentPage], viewer: str | None) -> list[Any]:
         markers = await self.markers.load_many([slug for slug, _, _ in pages])
         wanted = [
-            comment_service.Wanted(marker["articleId"], limit, after=after)
+            comment_service.Wanted(marker.article_id, limit, after=after)
             for (_, limit, after), marker in zip(pages, markers, strict=True)
             if marker
         ]

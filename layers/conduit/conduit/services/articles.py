@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from conduit import observability
 from conduit.authz import Role, may_moderate
+from conduit.entities.articles import Article, ArticleSummary, Draft, Edit, SlugRef, UserTotal
+from conduit.entities.relations import Relations
 from conduit.errors import ArticleNotFound, InvalidInput, TokenInvalid, Unavailable, found
+from conduit.ports import articles as article_port
+from conduit.ports import favorites as favorite_port
+from conduit.ports import feed as feed_port
+from conduit.ports import follows as follow_port
+from conduit.ports import listings as listing_port
+from conduit.ports import relations as relation_port
 from conduit.services import relations, slugs
 from conduit.services.paging import Page
-from conduit.services.views import (
-    ArticleSummaryView,
-    ArticleView,
-    MultipleArticles,
-    article_summary_view,
-    article_view,
-)
+from conduit.services.views import ArticleSummaryView, ArticleView, MultipleArticles, article_summary_view, article_view
 from conduit.settings import get_settings
-from conduit.store import articles, counters, favorites, follows, keys, ops, users
-from conduit.store import feed as feed_entries
-from conduit.store.client import Item
 from conduit.store.ids import iso_now, new_id
 
 if TYPE_CHECKING:  # request models are pydantic: not imported by read-only handlers
@@ -36,22 +37,13 @@ def create(viewer: str, new: NewArticle) -> ArticleView:
 
     email_verification.require_verified(viewer)  # only where the stage requires it (off by default)
     now = iso_now()
-    article: Item = {
-        "id": new_id(),
-        "title": new.title,
-        "description": new.description,
-        "body": new.body,
-        "tagList": new.tagList,
-        "authorId": viewer,
-        "createdAt": now,
-        "updatedAt": now,
-    }
+    draft = Draft(new_id(), "", new.title, new.description, new.body, tuple(new.tagList), viewer, now)
     for slug in slugs.candidates(new.title):
         try:
-            stored = articles.create({**article, "slug": slug})
-        except articles.SlugTaken:
+            stored = article_port.store().create(replace(draft, slug=slug))
+        except article_port.SlugTaken:
             continue
-        except articles.AuthorMissing:
+        except article_port.AuthorMissing:
             raise TokenInvalid() from None  # the token outlived its user
         observability.count("ArticlePublished")
         return _single(stored, viewer)
@@ -59,33 +51,31 @@ def create(viewer: str, new: NewArticle) -> ArticleView:
 
 
 def get(slug: str, viewer: str | None) -> ArticleView:
-    return _read(_marker(slug), viewer)
+    return _read(_ref(slug), viewer)
 
 
-def _read(marker: Item, viewer: str | None) -> ArticleView:
+def _read(ref: SlugRef, viewer: str | None) -> ArticleView:
     """The article with its author and the viewer's flags: one BatchGetItem."""
-    aid = marker["articleId"]
-    seen = relations.load(viewer, [marker["authorId"]], [aid], also=[keys.article(aid)])
-    return _render(found(seen.extras.get(_key(keys.article(aid))), ArticleNotFound), seen)
+    aid = ref.article_id
+    seen = relations.load(viewer, [ref.author_id], [aid], article_id=aid)
+    return _render(found(seen.article, ArticleNotFound), seen)
 
 
 def update(slug: str, viewer: str, changes: ArticleChanges) -> ArticleView:
     """The author changes their article; only the write's condition checks who (store.articles)."""
-    requested: dict[str, Any] = changes.model_dump(exclude_unset=True)
-    if not requested:
-        return _single(articles.confirm_author(_marker(slug)["articleId"], viewer), viewer)
+    if not changes.model_fields_set:
+        return _single(article_port.store().confirm_author(_ref(slug).article_id, viewer), viewer)
     current = _current(slug)
-    requested["updatedAt"] = iso_now()
-    new_title = requested.get("title")
-    tries = (
-        slugs.candidates(new_title)
-        if new_title and slugs.slugify(new_title) != slugs.slugify(current["title"])
-        else [current["slug"]]
-    )
-    for candidate in tries:
+    edit = Edit(
+        iso_now(), current.slug, changes.title, changes.description, changes.body,
+        tuple(changes.tagList) if changes.tagList is not None else None,
+    )  # fmt: skip
+    title = edit.title
+    renamed = title is not None and slugs.slugify(title) != slugs.slugify(current.title)
+    for candidate in slugs.candidates(title) if title is not None and renamed else [current.slug]:
         try:
-            updated = articles.update(current, {**requested, "slug": candidate}, viewer)
-        except articles.SlugTaken:
+            updated = article_port.store().update(current, replace(edit, slug=candidate), viewer)
+        except article_port.SlugTaken:
             continue
         return _single(updated, viewer)
     raise Unavailable()
@@ -93,40 +83,37 @@ def update(slug: str, viewer: str, changes: ArticleChanges) -> ArticleView:
 
 def delete(slug: str, viewer: str, role: Role | None = None) -> None:
     """The author deletes their article; moderators and admins may delete anyone's."""
-    articles.delete(_current(slug), viewer, may_moderate(role))
+    article_port.store().delete(_current(slug), viewer, may_moderate(role))
 
 
 def favorite(slug: str, viewer: str) -> ArticleView:
-    marker = _marker(slug)
-    favorites.favorite(marker["articleId"], viewer)
-    return _read(marker, viewer)
+    ref = _ref(slug)
+    favorite_port.store().favorite(ref.article_id, viewer)
+    return _read(ref, viewer)
 
 
 def unfavorite(slug: str, viewer: str) -> ArticleView:
-    marker = _marker(slug)
-    favorites.unfavorite(marker["articleId"], viewer)
-    return _read(marker, viewer)
+    ref = _ref(slug)
+    favorite_port.store().unfavorite(ref.article_id, viewer)
+    return _read(ref, viewer)
 
 
 def list_articles(filters: dict[str, str], page: Page, viewer: str | None) -> MultipleArticles:
     chosen = {name: value for name, value in filters.items() if name in LIST_FILTERS and value}
     if len(chosen) > 1:
         raise InvalidInput("query", "filter by at most one of tag, author, favorited")
+    lists = listing_port.store()
     if "tag" in chosen:
-        ids = articles.ids_with_tag(chosen["tag"], page.offset, page.limit)
-        return _listing(ids, viewer, None, None, counters.tag_total(chosen["tag"]))
-    for name, partition, counter in (
-        ("author", keys.authored_partition, "articlesCount"),
-        ("favorited", keys.favorited_partition, "favoritesCount"),
-    ):
+        ids = lists.tagged_ids(chosen["tag"], page.offset, page.limit)
+        return _listing(ids, viewer, total=lists.tag_total(chosen["tag"]))
+    for name, ids_of in (("author", lists.authored_ids), ("favorited", lists.favorited_ids)):
         if name in chosen:
-            uid = users.id_for_username(chosen[name])
+            uid = relation_port.store().user_id(chosen[name])
             if uid is None:
                 return {"articles": [], "articlesCount": 0}
-            ids = articles.page_ids(partition(uid), keys.BY_OWNER_INDEX, page.offset, page.limit)
-            return _listing(ids, viewer, keys.user(uid), counter)
-    ids = articles.page_ids(keys.ALL_ARTICLES_PARTITION, keys.BY_KIND_INDEX, page.offset, page.limit)
-    return _listing(ids, viewer, None, None, counters.article_total())
+            counted = UserTotal(uid, "authored" if name == "author" else "favorited")
+            return _listing(ids_of(uid, page.offset, page.limit), viewer, counted)
+    return _listing(lists.recent_ids(page.offset, page.limit), viewer, total=lists.article_total())
 
 
 def feed(viewer: str, page: Page) -> MultipleArticles:
@@ -137,66 +124,52 @@ def feed(viewer: str, page: Page) -> MultipleArticles:
     With FEED_MODE=fan-out: one Query of the viewer's feed entries, the total from `feedCount`.
     """
     if get_settings().feed_mode == "fan-out":
-        ids = feed_entries.page_ids(viewer, page.offset, page.limit)
-        return _listing(ids, viewer, keys.user(viewer), feed_entries.FEED_COUNTER)
-    authors = follows.followees(viewer, get_settings().feed_max_follows)
+        ids = feed_port.store().page_ids(viewer, page.offset, page.limit)
+        return _listing(ids, viewer, UserTotal(viewer, "feed"))
+    authors = follow_port.store().followees(viewer, get_settings().feed_max_follows)
     if not authors:
         return {"articles": [], "articlesCount": 0}
-    wanted = page.offset + page.limit
+    wanted, lists = page.offset + page.limit, listing_port.store()
     with ThreadPoolExecutor(max_workers=min(FEED_THREADS, len(authors) + 1)) as pool:
-        counts = pool.submit(ops.batch_get, [keys.user(a) for a in authors], ("articlesCount",))
-        per_author = pool.map(
-            lambda a: articles.page_ids(keys.authored_partition(a), keys.BY_OWNER_INDEX, 0, wanted), authors
-        )
+        counts = pool.submit(lists.authored_total, authors)
+        per_author = pool.map(lambda a: lists.authored_ids(a, 0, wanted), authors)
         merged = sorted((aid for ids in per_author for aid in ids), reverse=True)
-        total = sum(max(user.get("articlesCount", 0), 0) for user in counts.result().values())
-    return _listing(merged[page.offset : wanted], viewer, None, None, total=total)
+        total = counts.result()
+    return _listing(merged[page.offset : wanted], viewer, total=total)
 
 
 def _listing(
-    ids: list[str], viewer: str | None, counter_key: keys.Key | None, counter: str | None, total: int = 0
+    ids: Sequence[str], viewer: str | None, counted: UserTotal | None = None, total: int = 0
 ) -> MultipleArticles:
-    """The page's articles, with `total` or, if `counter_key`, the total read from that item's `counter`."""
-    page, counted = _read_page(ids, counter_key, counter or "articleCount")
-    seen = relations.load(viewer, {a["authorId"] for a in page}, [a["id"] for a in page])
-    return {"articles": [_summary(a, seen) for a in page], "articlesCount": total if counted is None else counted}
+    """The page's articles, with `total` or, if `counted`, the total read with the page."""
+    page, read_total = listing_port.store().summaries(ids, counted)
+    seen = relations.load(viewer, {a.author_id for a in page}, [a.id for a in page])
+    articles = [_summary(a, seen) for a in page]
+    return {"articles": articles, "articlesCount": total if read_total is None else read_total}
 
 
-def _read_page(ids: list[str], counter_key: keys.Key | None, counter: str) -> tuple[list[Item], int | None]:
-    """The articles that exist of `ids`, in order, and the counter (None without `counter_key`): one batch."""
-    wanted = [keys.article(aid) for aid in ids] + ([counter_key] if counter_key else [])
-    if not wanted:
-        return [], None
-    found = ops.batch_get(wanted, projection=(*articles.SUMMARY_FIELDS, counter))
-    page = [found[key] for key in (_key(keys.article(aid)) for aid in ids) if key in found]
-    if counter_key is None:
-        return page, None
-    return page, max(found.get(_key(counter_key), {}).get(counter, 0), 0)
+def _single(article: Article, viewer: str) -> ArticleView:
+    return _render(article, relations.load(viewer, [article.author_id], [article.id]))
 
 
-def _single(article: Item, viewer: str) -> ArticleView:
-    return _render(article, relations.load(viewer, [article["authorId"]], [article["id"]]))
+def _render(article: Article, seen: Relations) -> ArticleView:
+    return article_view(article, relations.author(seen, article.author_id), *_flags(article, seen))
 
 
-def _render(article: Item, seen: relations.Relations) -> ArticleView:
-    shown = {**article, "favoritesCount": seen.favorites_count(article)}
-    return article_view(shown, seen.author(article["authorId"]), seen.has_favorited(article["id"]))
+def _summary(article: ArticleSummary, seen: Relations) -> ArticleSummaryView:
+    return article_summary_view(article, relations.author(seen, article.author_id), *_flags(article, seen))
 
 
-def _summary(article: Item, seen: relations.Relations) -> ArticleSummaryView:
-    shown = {**article, "favoritesCount": seen.favorites_count(article)}
-    return article_summary_view(shown, seen.author(article["authorId"]), seen.has_favorited(article["id"]))
+def _flags(article: ArticleSummary, seen: Relations) -> tuple[bool, int]:
+    """Whether the viewer favorited it, and its favorites count as they see it."""
+    return seen.has_favorited(article.id), seen.favorites_count(article)
 
 
-def _marker(slug: str) -> Item:
-    return found(articles.find_by_slug(slug), ArticleNotFound)
+def _ref(slug: str) -> SlugRef:
+    return found(article_port.store().find_by_slug(slug), ArticleNotFound)
 
 
-def _current(slug: str) -> Item:
+def _current(slug: str) -> Article:
     """The article as stored now, for a change. Who may change it is not asked here: the change's
     write carries the ownership condition (store.articles), and its refusal says 403 or 404."""
-    return found(articles.get(_marker(slug)["articleId"], consistent=True), ArticleNotFound)
-
-
-def _key(key: keys.Key) -> tuple[str, str]:
-    return key["PK"], key["SK"]
+    return found(article_port.store().get(_ref(slug).article_id, consistent=True), ArticleNotFound)

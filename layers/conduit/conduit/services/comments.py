@@ -8,23 +8,23 @@ from dataclasses import dataclass
 
 from conduit import observability
 from conduit.authz import Role, may_moderate
+from conduit.entities.comments import Comment
 from conduit.errors import ArticleNotFound, CommentNotFound, found
+from conduit.ports import articles as article_port
+from conduit.ports import comments as comment_port
 from conduit.services import relations
 from conduit.services.paging import Page
 from conduit.services.views import CommentView, comment_view
-from conduit.store import articles, comments
-from conduit.store.client import Item
 
 
 def _article_id(slug: str) -> str:
-    return str(found(articles.find_by_slug(slug), ArticleNotFound)["articleId"])
+    return found(article_port.store().find_by_slug(slug), ArticleNotFound).article_id
 
 
 def add(slug: str, viewer: str, body: str) -> CommentView:
-    comment = comments.add(_article_id(slug), viewer, body)
+    comment = comment_port.store().add(_article_id(slug), viewer, body)
     observability.count("CommentPosted")
-    seen = relations.load(viewer, [viewer])
-    return comment_view(comment, seen.author(viewer))
+    return comment_view(comment, relations.author(relations.load(viewer, [viewer]), viewer))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +48,16 @@ def pages(wanted: Sequence[Wanted], viewer: str | None) -> list[list[CommentView
     page, in parallel when there are several, then one BatchGetItem for every comment author."""
     unique = list(dict.fromkeys(wanted))
 
-    def read(one: Wanted) -> list[Item]:
-        return comments.page(one.article_id, one.limit, one.offset, one.after)
+    def read(one: Wanted) -> list[Comment]:
+        return comment_port.store().page(one.article_id, one.limit, one.offset, one.after)
 
     if len(unique) == 1:
         found = {unique[0]: read(unique[0])}
     else:
         with ThreadPoolExecutor(max_workers=max(1, min(8, len(unique)))) as pool:
             found = dict(zip(unique, pool.map(read, unique), strict=True))
-    seen = relations.load(viewer, {c["authorId"] for listed in found.values() for c in listed})
-    return [[comment_view(c, seen.author(c["authorId"])) for c in found[one]] for one in wanted]
+    seen = relations.load(viewer, {c.author_id for listed in found.values() for c in listed})
+    return [[comment_view(c, relations.author(seen, c.author_id)) for c in found[one]] for one in wanted]
 
 
 ID_DIGITS = 12  # comment ids are stored zero-padded to 12 digits (store.keys.comment)
@@ -73,4 +73,4 @@ def parse_id(raw: str) -> int:
 
 def delete(slug: str, comment_id: int, viewer: str, role: Role | None = None) -> None:
     """The author deletes their comment; moderators and admins may delete anyone's."""
-    comments.delete(_article_id(slug), comment_id, viewer, may_moderate(role))
+    comment_port.store().delete(_article_id(slug), comment_id, viewer, may_moderate(role))

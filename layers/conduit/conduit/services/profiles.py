@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from conduit.errors import InvalidInput, ProfileNotFound, found
+from conduit.ports import follows as follow_port
+from conduit.ports import relations as relation_port
 from conduit.services import relations
 from conduit.services.views import ProfileView
-from conduit.store import follows, users
 
 
 def _user_id(username: str) -> str:
-    return found(users.id_for_username(username), ProfileNotFound)
+    return found(relation_port.store().user_id(username), ProfileNotFound)
 
 
 def _view(viewer: str | None, uid: str) -> ProfileView:
     seen = relations.load(viewer, [uid])
-    if uid not in seen.users:
+    if uid not in seen.authors:
         raise ProfileNotFound()
-    return seen.author(uid)
+    return relations.author(seen, uid)
 
 
 def get(username: str, viewer: str | None) -> ProfileView:
@@ -27,11 +28,11 @@ def follow(username: str, viewer: str) -> ProfileView:
     uid = _user_id(username)
     if uid == viewer:
         raise InvalidInput("profile", "cannot follow yourself")
-    follows.follow(viewer, uid)
+    follow_port.store().follow(viewer, uid)
     return _view(viewer, uid)
 
 
 def unfollow(username: str, viewer: str) -> ProfileView:
     uid = _user_id(username)
-    follows.unfollow(viewer, uid)
+    follow_port.store().unfollow(viewer, uid)
     return _view(viewer, uid)

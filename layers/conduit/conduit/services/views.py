@@ -1,4 +1,4 @@
-"""Response shapes of the RealWorld API, built from stored items.
+"""Response shapes of the RealWorld API, built from the entities the store returns.
 
 The TypedDicts are the API's response contract: the services return them, and `python -m apidocs`
 turns them into the OpenAPI document's response schemas (pydantic reads them there, at dev time;
@@ -12,8 +12,10 @@ from typing import Annotated, Any
 from typing_extensions import TypedDict  # pydantic (apidocs) reads typing.TypedDict only on 3.12+
 
 from conduit.authz import Role
+from conduit.entities.articles import Article, ArticleSummary
+from conduit.entities.comments import Comment
+from conduit.entities.profiles import Author
 from conduit.entities.users import User
-from conduit.store.client import Item
 
 
 class _JsonFormat:
@@ -163,13 +165,8 @@ class AdminUsers(TypedDict):
     users: list[AdminUserView]
 
 
-def profile_view(user: Item, following: bool) -> ProfileView:
-    return {
-        "username": user["username"],
-        "bio": user.get("bio"),
-        "image": user.get("image"),
-        "following": following,
-    }
+def profile_view(author: Author, following: bool) -> ProfileView:
+    return {"username": author.username, "bio": author.bio, "image": author.image, "following": following}
 
 
 def user_view(user: User, token: str) -> UserView:
@@ -183,30 +180,33 @@ def user_view(user: User, token: str) -> UserView:
     }
 
 
-def article_view(article: Item, author: ProfileView, favorited: bool) -> ArticleView:
-    return {**article_summary_view(article, author, favorited), "body": article["body"]}
+def article_view(article: Article, author: ProfileView, favorited: bool, favorites_count: int) -> ArticleView:
+    return {**article_summary_view(article, author, favorited, favorites_count), "body": article.body}
 
 
-def article_summary_view(article: Item, author: ProfileView, favorited: bool) -> ArticleSummaryView:
+def article_summary_view(
+    article: ArticleSummary, author: ProfileView, favorited: bool, favorites_count: int
+) -> ArticleSummaryView:
+    """`favorites_count` as the viewer sees it (entities.relations), never below zero."""
     return {
-        "slug": article["slug"],
-        "title": article["title"],
-        "description": article["description"],
-        "tagList": list(article.get("tagList") or []),
-        "createdAt": article["createdAt"],
-        "updatedAt": article["updatedAt"],
+        "slug": article.slug,
+        "title": article.title,
+        "description": article.description,
+        "tagList": list(article.tag_list),
+        "createdAt": article.created_at,
+        "updatedAt": article.updated_at,
         "favorited": favorited,
-        "favoritesCount": max(int(article.get("favoritesCount", 0)), 0),
+        "favoritesCount": max(favorites_count, 0),
         "author": author,
     }
 
 
-def comment_view(comment: Item, author: ProfileView) -> CommentView:
+def comment_view(comment: Comment, author: ProfileView) -> CommentView:
     return {
-        "id": int(comment["id"]),
-        "createdAt": comment["createdAt"],
-        "updatedAt": comment["updatedAt"],
-        "body": comment["body"],
+        "id": comment.id,
+        "createdAt": comment.created_at,
+        "updatedAt": comment.updated_at,
+        "body": comment.body,
         "author": author,
     }
 

@@ -2,38 +2,66 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from conduit.entities.articles import Article, ArticleSummary, Draft, Edit, SlugRef
 from conduit.errors import ArticleNotFound, ChangedConcurrently, NotAuthor
+from conduit.ports.articles import AuthorMissing, SlugTaken
 from conduit.store import counters, keys, ops, receipts
 from conduit.store import transactions as tx
 from conduit.store.client import Item
 from conduit.store.conditions import ARTICLE_OPEN, BEING_DELETED, DELETING, EXISTS, all_of
 
-SUMMARY_FIELDS = (
-    "id", "slug", "title", "description", "tagList", "authorId",
-    "createdAt", "updatedAt", "favoritesCount",
-)  # fmt: skip
+
+def summary(item: Item) -> ArticleSummary:
+    """An article item (or its summary fields) as a list shows it."""
+    return ArticleSummary(**_summary_fields(item))
 
 
-class SlugTaken(Exception):
-    """The slug marker exists already; the caller picks another slug."""
+def entity(item: Item) -> Article:
+    """An article item whole."""
+    return Article(
+        **_summary_fields(item),
+        body=item["body"],
+        version=int(item["version"]),
+        counter_shard=item.get("counterShard"),
+        deleting=bool(item.get(DELETING)),
+    )
 
 
-class AuthorMissing(Exception):
-    """The author's user item does not exist (the account was deleted): nothing was written."""
+def _summary_fields(item: Item) -> dict[str, Any]:
+    return {
+        "id": item["id"],
+        "slug": item["slug"],
+        "title": item["title"],
+        "description": item["description"],
+        "tag_list": tuple(item.get("tagList") or ()),
+        "author_id": item["authorId"],
+        "created_at": item["createdAt"],
+        "updated_at": item["updatedAt"],
+        "favorites_count": int(item.get("favoritesCount", 0)),
+    }
 
 
-def create(article: Item) -> Item:
+def create(draft: Draft) -> Article:
     """Write the article, its slug marker, its tag items and every counter in one transaction.
 
     Returns the article as stored; under an Idempotency-Key whose earlier attempt published already
     (store.receipts), that article, as it is now (the slug it got then, edits since)."""
-    aid, author, tags = article["id"], article["authorId"], article["tagList"]
+    aid, author, tags = draft.id, draft.author_id, list(draft.tag_list)
     shard = counters.new_shard(aid)
     item = {
         **keys.article(aid),
-        **article,
+        "id": aid,
+        "title": draft.title,
+        "description": draft.description,
+        "body": draft.body,
+        "tagList": tags,
+        "authorId": author,
+        "createdAt": draft.created_at,
+        "updatedAt": draft.created_at,
+        "slug": draft.slug,
         "type": "article",
         "version": 1,
         "favoritesCount": 0,
@@ -45,7 +73,7 @@ def create(article: Item) -> Item:
     }
     actions = [
         tx.put_new(item),
-        tx.put_new(_slug_marker(article["slug"], aid, author)),
+        tx.put_new(_slug_marker(draft.slug, aid, author)),
         tx.add_to_counter(keys.user(author), "articlesCount", 1, must_exist=True),
         counters.article_count_action(shard, 1),
         *_tag_actions(aid, shard, added=tags, removed=[]),
@@ -59,44 +87,51 @@ def create(article: Item) -> Item:
             if earlier is None:
                 raise ArticleNotFound() from None  # published, then deleted since
             counters.refresh_tag_heads(earlier.get("counterShard"), earlier["tagList"])  # if the first missed it
-            return earlier
+            return entity(earlier)
         if cancelled.failed(1):
             raise SlugTaken() from None
         if cancelled.failed(2):
             raise AuthorMissing() from None
         raise
     counters.refresh_tag_heads(shard, tags)
-    return item
+    return entity(item)
 
 
-def find_by_slug(slug: str) -> Item | None:
-    """The slug marker: {articleId, authorId} (one GetItem)."""
-    return ops.get_item(keys.slug_marker(slug))
+def find_by_slug(slug: str) -> SlugRef | None:
+    """What the slug names: its marker (one GetItem)."""
+    marker = ops.get_item(keys.slug_marker(slug))
+    return slug_ref(marker) if marker else None
 
 
-def get(aid: str, projection: tuple[str, ...] | None = None, consistent: bool = False) -> Item | None:
-    return ops.get_item(keys.article(aid), projection, consistent=consistent)
+def slug_ref(marker: Item) -> SlugRef:
+    return SlugRef(article_id=marker["articleId"], author_id=marker["authorId"])
 
 
-def confirm_author(aid: str, editor: str) -> Item:
+def get(aid: str, consistent: bool = False) -> Article | None:
+    item = ops.get_item(keys.article(aid), None, consistent=consistent)
+    return entity(item) if item else None
+
+
+def confirm_author(aid: str, editor: str) -> Article:
     """An edit that changes nothing still answers only its author: the edit's own condition (open,
     `authorId = :editor`) on a write that changes nothing, which returns the article as stored."""
     try:
-        return ops.update_item(
+        return entity(ops.update_item(
             keys.article(aid), "SET #version = #version", all_of(ARTICLE_OPEN, "authorId = :editor"),
             {"#version": "version"}, editor=editor,
-        )  # fmt: skip
+        ))  # fmt: skip
     except ops.ConditionFailed as failed:
         raise _refusal(failed.item, editor) from None
 
 
-def update(current: Item, changes: dict[str, Any], editor: str) -> Item:
-    """Apply changes if `editor` is the author and nobody changed the article since it was read."""
-    aid = current["id"]
+def update(current: Article, edit: Edit, editor: str) -> Article:
+    """Apply the edit if `editor` is the author and nobody changed the article since it was read."""
+    aid, shard, old_tags = current.id, current.counter_shard, list(current.tag_list)
+    changes = _changes(edit)
     new_tags = changes.get("tagList")
-    removed = sorted(set(current["tagList"]) - set(new_tags)) if new_tags is not None else []
-    added = sorted(set(new_tags) - set(current["tagList"])) if new_tags is not None else []
-    sets = {**changes, "version": current["version"] + 1}
+    removed = sorted(set(old_tags) - set(new_tags)) if new_tags is not None else []
+    added = sorted(set(new_tags) - set(old_tags)) if new_tags is not None else []
+    sets = {**changes, "version": current.version + 1}
     names = {f"#{name}": name for name in sets}
     expression = "SET " + ", ".join(f"#{name} = :{name}" for name in sets)
     article_update = tx.update(
@@ -105,14 +140,14 @@ def update(current: Item, changes: dict[str, Any], editor: str) -> Item:
         all_of(ARTICLE_OPEN, "authorId = :editor", "#version = :seen"),
         **sets,
         editor=editor,
-        seen=current["version"],
+        seen=current.version,
     )
     article_update["Update"]["ExpressionAttributeNames"] = names
     actions = [article_update]
-    if changes.get("slug") not in (None, current["slug"]):
-        actions.append(tx.delete(keys.slug_marker(current["slug"]), "articleId = :aid", aid=aid))
-        actions.append(tx.put_new(_slug_marker(changes["slug"], aid, current["authorId"])))
-    actions.extend(_tag_actions(aid, current.get("counterShard"), added=added, removed=removed))
+    if edit.slug != current.slug:
+        actions.append(tx.delete(keys.slug_marker(current.slug), "articleId = :aid", aid=aid))
+        actions.append(tx.put_new(_slug_marker(edit.slug, aid, current.author_id)))
+    actions.extend(_tag_actions(aid, shard, added=added, removed=removed))
     try:
         ops.transact(actions)
     except ops.TransactionCancelled as cancelled:
@@ -121,12 +156,34 @@ def update(current: Item, changes: dict[str, Any], editor: str) -> Item:
         if cancelled.failed(0):
             raise _why_not_writable(aid, editor) from None
         raise
-    counters.refresh_tag_heads(current.get("counterShard"), added + removed)
-    counters.drop_unused_tags(current.get("counterShard"), removed)
-    return {**current, **sets}
+    counters.refresh_tag_heads(shard, added + removed)
+    counters.drop_unused_tags(shard, removed)
+    return replace(current, **_edited(edit), version=current.version + 1)
 
 
-def delete(current: Item, deleter: str, moderating: bool = False) -> None:
+# an Edit's fields -> the item's attributes
+_ATTRIBUTES = {
+    "title": "title", "description": "description", "body": "body", "tag_list": "tagList",
+    "updated_at": "updatedAt", "slug": "slug",
+}  # fmt: skip
+
+
+def _edited(edit: Edit) -> dict[str, Any]:
+    """The entity's fields the edit sets, in the order the request names them."""
+    given = {"title": edit.title, "description": edit.description, "body": edit.body, "tag_list": edit.tag_list}
+    return {
+        **{name: value for name, value in given.items() if value is not None},
+        "updated_at": edit.updated_at,
+        "slug": edit.slug,
+    }
+
+
+def _changes(edit: Edit) -> dict[str, Any]:
+    """The item's attributes the edit sets (title, description, body, tagList, then updatedAt and slug)."""
+    return {_ATTRIBUTES[name]: list(value) if name == "tag_list" else value for name, value in _edited(edit).items()}
+
+
+def delete(current: Article, deleter: str, moderating: bool = False) -> None:
     """Delete the article with its comments, favorites, slug marker, tag items and counters.
 
     The author check is part of each write's condition, unless a moderator is deleting. The steps
@@ -140,10 +197,10 @@ def delete(current: Item, deleter: str, moderating: bool = False) -> None:
     3. one transaction: the article, its slug marker, its tag items and every counter;
     4. drop tag counters that fell to zero (best effort).
     """
-    aid, author = current["id"], current["authorId"]
+    aid, author, shard, tags = current.id, current.author_id, current.counter_shard, list(current.tag_list)
     ownership = "" if moderating else "authorId = :deleter"
     owner = {} if moderating else {"deleter": deleter}
-    if not current.get(DELETING):
+    if not current.deleting:
         try:
             ops.update_item(
                 keys.article(aid),
@@ -151,7 +208,7 @@ def delete(current: Item, deleter: str, moderating: bool = False) -> None:
                 all_of(EXISTS, "#version = :seen", ownership),
                 {"#version": "version"},
                 yes=True,
-                seen=current["version"],
+                seen=current.version,
                 **owner,
             )
         except ops.ConditionFailed as failed:
@@ -159,10 +216,10 @@ def delete(current: Item, deleter: str, moderating: bool = False) -> None:
     _delete_children(aid)
     actions = [
         tx.delete(keys.article(aid), all_of(BEING_DELETED, ownership), **owner),
-        tx.delete(keys.slug_marker(current["slug"]), "articleId = :aid", aid=aid),
+        tx.delete(keys.slug_marker(current.slug), "articleId = :aid", aid=aid),
         tx.add_to_counter(keys.user(author), "articlesCount", -1),
-        counters.article_count_action(current.get("counterShard"), -1),
-        *_tag_actions(aid, current.get("counterShard"), added=[], removed=current["tagList"]),
+        counters.article_count_action(shard, -1),
+        *_tag_actions(aid, shard, added=[], removed=tags),
     ]
     try:
         ops.transact(actions)
@@ -170,19 +227,8 @@ def delete(current: Item, deleter: str, moderating: bool = False) -> None:
         if cancelled.failed(0):
             raise _why_not_writable(aid, deleter, moderating) from None
         raise
-    counters.refresh_tag_heads(current.get("counterShard"), current["tagList"])
-    counters.drop_unused_tags(current.get("counterShard"), current["tagList"])
-
-
-def page_ids(partition: str, index: str, offset: int, limit: int) -> list[str]:
-    """Article ids of one index partition, newest first, for one page (keys-only reads)."""
-    rows = ops.query(partition, index=index, newest_first=True, limit=offset + limit)
-    return [keys.suffix(row["PK"]) for row in rows[offset:]]
-
-
-def ids_with_tag(tag: str, offset: int, limit: int) -> list[str]:
-    rows = ops.query(keys.tag_partition(tag), sk_prefix=keys.ARTICLE_PREFIX, newest_first=True, limit=offset + limit)
-    return [keys.suffix(row["SK"]) for row in rows[offset:]]
+    counters.refresh_tag_heads(shard, tags)
+    counters.drop_unused_tags(shard, tags)
 
 
 def _slug_marker(slug: str, aid: str, author: str) -> Item:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conduit.entities.comments import Comment
 from conduit.errors import ArticleNotFound, CommentNotFound, NotAuthor
 from conduit.store import keys, ops, receipts
 from conduit.store import transactions as tx
@@ -10,7 +11,17 @@ from conduit.store.conditions import ARTICLE_OPEN, EXISTS, all_of
 from conduit.store.ids import iso_now
 
 
-def add(aid: str, author: str, body: str) -> Item:
+def entity(item: Item) -> Comment:
+    return Comment(
+        id=int(item["id"]),
+        body=item["body"],
+        author_id=item["authorId"],
+        created_at=item["createdAt"],
+        updated_at=item["updatedAt"],
+    )
+
+
+def add(aid: str, author: str, body: str) -> Comment:
     try:
         counter = ops.update_item(keys.article(aid), "ADD commentSeq :one", ARTICLE_OPEN, one=1)
     except ops.ConditionFailed:
@@ -44,17 +55,17 @@ def add(aid: str, author: str, body: str) -> Item:
             earlier = receipts.made_before()
             if earlier is None:
                 raise CommentNotFound() from None  # deleted since
-            return earlier
+            return entity(earlier)
         raise ArticleNotFound() from None
-    return comment
+    return entity(comment)
 
 
-def page(aid: str, limit: int, offset: int = 0, after: int | None = None) -> list[Item]:
+def page(aid: str, limit: int, offset: int = 0, after: int | None = None) -> list[Comment]:
     """Comments of an article, oldest first: `limit` of them, after skipping `offset`, starting after
     the comment whose id is `after` (a key-based cursor: only the page itself is read)."""
     start = keys.comment(aid, after) if after is not None else None
     found = ops.query(keys.article_partition(aid), sk_prefix=keys.COMMENT_PREFIX, limit=offset + limit, after=start)
-    return found[offset:]
+    return [entity(item) for item in found[offset:]]
 
 
 def delete(aid: str, comment_id: int, actor: str, moderating: bool = False) -> None:

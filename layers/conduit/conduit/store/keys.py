@@ -39,6 +39,12 @@ from dataclasses import dataclass
 
 Key = dict[str, str]
 
+
+def pair(key: Key) -> tuple[str, str]:
+    """A key as ops.batch_get keys its answer: (PK, SK)."""
+    return key["PK"], key["SK"]
+
+
 PARTITION_KEY_MAX_BYTES = 2048
 SORT_KEY_MAX_BYTES = 1024
 
