@@ -78,7 +78,7 @@ def test_test_job_runs_exactly_what_ci_run_runs():
 
 def test_make_test_runs_every_check_in_its_phase():
     """scripts/test-all: lint first; then the template checks and the twin build; then three lanes side by
-    side, each a pytest run followed by RealWorld suite runs: DynamoDB Local, moto, the built twin."""
+    side, each a pytest run followed by RealWorld suite runs; every test package runs exactly once."""
     lines = (ROOT / "scripts" / "test-all").read_text(encoding="utf-8").splitlines()
 
     def first(*needles: str) -> int:
@@ -87,6 +87,9 @@ def test_make_test_runs_every_check_in_its_phase():
     def step(name: str) -> str:  # the command of a lane step (run_step's case)
         return lines[first(f"    {name})")]
 
+    def packages_of(array: str) -> list[str]:
+        return lines[first(f"{array}=(")].split("(", 1)[1].rstrip(")").split()
+
     cfn_lint = first("step", "cfn-lint template.yaml")
     checks, twin = first("job", "scripts/template-checks"), first("job", "scripts/build-twin")
     wait_jobs = lines.index("wait_jobs")
@@ -94,24 +97,26 @@ def test_make_test_runs_every_check_in_its_phase():
     assert cfn_lint < checks < wait_jobs and twin < wait_jobs
     assert wait_jobs < min(lane_lines) and max(lane_lines) < lines.index("wait_lanes")
     assert [lines[i].split()[1:] for i in lane_lines] == [
-        ["pytest-dynamodb-local", "suites-dynamodb-local"],
-        ["pytest-moto", "suites-moto"],
+        ["pytest-api", "suites-dynamodb-local"],
+        ["pytest-reliability", "suites-moto"],
         ["pytest-rest", "suites-twin"],
     ]
-    assert "DYNAMODB_ENDPOINT" in step("suites-dynamodb-local") and "scripts/conformance" in step("suites-moto")
+    assert "DYNAMODB_ENDPOINT" in step("suites-dynamodb-local")
+    assert "scripts/conformance" in step("suites-moto") and "DYNAMODB_ENDPOINT" not in step("suites-moto")
     assert "CONFORMANCE_TWIN=1" in step("suites-twin")
-    assert "DYNAMODB_ENDPOINT" not in step("pytest-moto") + step("pytest-rest")
 
-    # Every test package runs: the database packages on both databases, the fuzzing on DynamoDB Local,
-    # everything else (all of tests/ but those) in the rest run.
-    database = lines[first("DB_PACKAGES=(")].split("(", 1)[1].rstrip(")").split()
-    assert database == ["tests/api", "tests/graphql", "tests/reliability"]
-    assert 'pytest "${DB_PACKAGES[@]}" tests/fuzz' in step("pytest-dynamodb-local")
-    assert "DYNAMODB_ENDPOINT" in step("pytest-dynamodb-local")
-    assert 'pytest "${DB_PACKAGES[@]}"' in step("pytest-moto")
-    assert 'pytest tests --ignore=tests/fuzz "${DB_PACKAGES[@]/#/--ignore=}"' in step("pytest-rest")
+    # The database packages on DynamoDB Local (two runs), everything else once on moto.
+    api, reliability = packages_of("API_PACKAGES"), packages_of("RELIABILITY_PACKAGES")
+    assert api == ["tests/api", "tests/graphql", "tests/fuzz"] and reliability == ["tests/reliability"]
+    assert 'DYNAMODB_ENDPOINT="$endpoint"' in step("pytest-api") and 'pytest "${API_PACKAGES[@]}"' in step("pytest-api")
+    assert 'DYNAMODB_ENDPOINT="$endpoint"' in step("pytest-reliability")
+    assert 'pytest "${RELIABILITY_PACKAGES[@]}"' in step("pytest-reliability")
+    assert "DYNAMODB_ENDPOINT" not in step("pytest-rest")
+    rest = 'pytest tests "${API_PACKAGES[@]/#/--ignore=}" "${RELIABILITY_PACKAGES[@]/#/--ignore=}"'
+    assert rest in step("pytest-rest")
     packages = {f"tests/{path.parent.name}" for path in (ROOT / "tests").glob("*/__init__.py")}
-    assert {*database, "tests/fuzz"} < packages
+    assert {*api, *reliability} < packages
+    assert len({*api, *reliability}) == len(api) + len(reliability), "no package runs twice"
 
 
 def test_make_check_and_make_test_run_the_complexity_gate_over_the_whole_layer():
