@@ -137,6 +137,7 @@ def measure(
 ) -> dict[str, Any]:
     """`variants`: extra runs of "ours" with environment overrides (e.g. tracing off), by name."""
     started = time.perf_counter()
+    load_at_start = [round(load, 2) for load in os.getloadavg()]
     functions = {name: Path(props["CodeUri"]).name for name, props in sorted(template.functions().items())}
     functions = {name: code for name, code in functions.items() if name not in ADMIN}
     if only:
@@ -196,6 +197,7 @@ def measure(
             row["ratio_to_typical"] = round(ours["total_ms"] / typical["total_ms"], 2)
             row["cpu_ratio_to_typical"] = round(ours["cpu_ms"] / typical["cpu_ms"], 2)
     result["seconds"] = round(time.perf_counter() - started, 1)
+    result["load_average"] = {"start": load_at_start, "end": [round(load, 2) for load in os.getloadavg()]}
     return result
 
 
@@ -651,7 +653,13 @@ def render(cold: dict[str, Any]) -> str:
         f"DynamoDB: {cold['dynamodb']}; tracing {cold['tracing'].split()[0]})",
         "",
         f"hello world: {hello['total_ms']:.0f} ms (interpreter start {hello['start_ms']:.0f} ms"
-        + (f", CPU {hello['cpu_ms']:.0f} ms)" if "cpu_ms" in hello else ")"),
+        + (f", CPU {hello['cpu_ms']:.0f} ms)" if "cpu_ms" in hello else ")")
+        + (
+            f"; load average (1/5/15 min) {cold['load_average']['start']} at the start, "
+            f"{cold['load_average']['end']} at the end"
+            if "load_average" in cold
+            else ""
+        ),
         "",
         "| function | start | import | 1st request | first response | typical design | ratio | "
         + "".join(f"{name} | " for name in variants)
