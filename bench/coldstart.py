@@ -21,7 +21,7 @@ run by run (so drift hits all alike), medians:
 The bytes a request writes to stdout (its log lines and EMF metrics: CloudWatch Logs ingestion) are
 recorded too, for the cost model.
 
-`python -m bench.coldstart [--runs 7] [--only article_get,graphql] [--out FILE]` runs it alone.
+`python -m bench.coldstart [--runs 7] [--only article_get,graphql | --realworld] [--out FILE]` runs it alone.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -85,15 +86,31 @@ HELLO_NAME = "(hello world)"
 SECRET_PARAMETER = "/conduit/bench/jwt-secret"
 SECRET = "bench-coldstart-secret-bench-coldstart-secret"
 TABLE = "conduit-coldstart"
+EMAIL_QUEUE = "conduit-coldstart-email"  # registration queues a verification email (SQS SendMessage)
 PASSWORD = "bench-password-1"
-# The endpoints the typical design answers (bench/typical/app.py): the issue's table.
-TYPICAL = (
-    "ArticleGetFunction",
-    "ArticlesListFunction",
-    "ArticleCreateFunction",
+# The RealWorld endpoints: the typical design (bench/typical/app.py) answers every one of them.
+REALWORLD = (
     "UsersLoginFunction",
     "UsersRegisterFunction",
+    "UserGetFunction",
+    "UserUpdateFunction",
+    "ProfileGetFunction",
+    "ProfileFollowFunction",
+    "ProfileUnfollowFunction",
+    "ArticlesListFunction",
+    "ArticlesFeedFunction",
+    "ArticleGetFunction",
+    "ArticleCreateFunction",
+    "ArticleUpdateFunction",
+    "ArticleDeleteFunction",
+    "ArticleFavoriteFunction",
+    "ArticleUnfavoriteFunction",
+    "CommentsListFunction",
+    "CommentCreateFunction",
+    "CommentDeleteFunction",
+    "TagsListFunction",
 )
+TYPICAL = REALWORLD
 ADMIN = ("AdminUserRoleFunction", "AdminUserSuspendFunction", "AdminUserUnsuspendFunction", "AdminUsersListFunction")
 GRAPHQL_QUERY = "query($s: String!) { article(slug: $s) { slug title body favorited author { username following } } }"
 
@@ -120,6 +137,7 @@ def measure(
 ) -> dict[str, Any]:
     """`variants`: extra runs of "ours" with environment overrides (e.g. tracing off), by name."""
     started = time.perf_counter()
+    load_at_start = [round(load, 2) for load in os.getloadavg()]
     functions = {name: Path(props["CodeUri"]).name for name, props in sorted(template.functions().items())}
     functions = {name: code for name, code in functions.items() if name not in ADMIN}
     if only:
@@ -159,6 +177,7 @@ def measure(
         "runs_planned": runs,
         "dynamodb": backend,
         "ssm": "moto server (AWS_ENDPOINT_URL_SSM), SecureString read with the function's own client",
+        "sqs": "the same moto server (AWS_ENDPOINT_URL_SQS): the email queue registration sends to",
         "tracing": "on (LAMBDA_TASK_ROOT, _X_AMZN_TRACE_ID, Sampled=1)",
         "code": code.description,
         "python": code.python_version,
@@ -176,12 +195,14 @@ def measure(
         ours, typical = row.get("ours", {}), row.get("typical", {})
         if "total_ms" in ours and "total_ms" in typical:
             row["ratio_to_typical"] = round(ours["total_ms"] / typical["total_ms"], 2)
+            row["cpu_ratio_to_typical"] = round(ours["cpu_ms"] / typical["cpu_ms"], 2)
     result["seconds"] = round(time.perf_counter() - started, 1)
+    result["load_average"] = {"start": load_at_start, "end": [round(load, 2) for load in os.getloadavg()]}
     return result
 
 
 def _summary(runs: list[dict[str, float]]) -> dict[str, Any]:
-    keys = ("start_ms", "import_ms", "request_ms", "total_ms", "log_bytes")
+    keys = ("start_ms", "import_ms", "request_ms", "total_ms", "cpu_ms", "log_bytes")
     summary: dict[str, Any] = {key: round(statistics.median(run[key] for run in runs), 1) for key in keys}
     summary["samples_total_ms"] = [round(run["total_ms"], 1) for run in runs]
     return summary
@@ -211,6 +232,7 @@ def _sample(
         "AWS_LAMBDA_FUNCTION_NAME": name,
         **variants.get(variant, {}),
     }
+    cpu_before = _children_cpu_ms()
     spawn = time.time()
     done = subprocess.run(
         [*code.python, "-c", CHILD, "\x1f".join(map(str, paths)), str(event_file), name],
@@ -219,6 +241,7 @@ def _sample(
         capture_output=True,
         check=False,
     )
+    cpu_ms = _children_cpu_ms() - cpu_before
     stderr = done.stderr.decode("utf-8", "replace")
     marks = [line for line in stderr.splitlines() if line.startswith("BENCH-COLD ")]
     if done.returncode or not marks:
@@ -232,8 +255,16 @@ def _sample(
         "import_ms": (float(t2) - float(t1)) * 1000,
         "request_ms": (float(t3) - float(t2)) * 1000,
         "total_ms": (float(t3) - spawn) * 1000,
+        "cpu_ms": cpu_ms,
         "log_bytes": float(len(done.stdout)),
     }
+
+
+def _children_cpu_ms() -> float:
+    """User + system CPU of this process's finished children: around one sample, that child's CPU time
+    (what a shared machine's load inflates far less than wall-clock time)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (used.ru_utime + used.ru_stime) * 1000
 
 
 def _hello_event() -> dict[str, Any]:
@@ -328,7 +359,8 @@ def _built_manifest() -> tuple[str, dict[str, Any]] | None:
 
 @contextmanager
 def _services(template: Template, dynamodb: str = "local") -> Iterator[tuple[dict[str, str], str]]:
-    """DynamoDB (DynamoDB Local, else moto) with the template's table, and SSM (moto) with the JWT secret."""
+    """DynamoDB (DynamoDB Local, else moto) with the template's table, SSM (moto) with the JWT secret,
+    and SQS (the same moto server) with the email queue a registration sends its verification to."""
     from localapi import database
 
     ssm_server = database.EmbeddedDynamoDB()  # moto's server answers every service it emulates: SSM here
@@ -341,6 +373,7 @@ def _services(template: Template, dynamodb: str = "local") -> Iterator[tuple[dic
         AWS_REGION="us-east-1",
         AWS_DEFAULT_REGION="us-east-1",
         AWS_ENDPOINT_URL_SSM=ssm_endpoint,
+        AWS_ENDPOINT_URL_SQS=ssm_endpoint,  # the same moto server: the verification emails' queue
         DYNAMODB_ENDPOINT=ddb_endpoint,
         TABLE_NAME=TABLE,
         JWT_SECRET_PARAMETER=SECRET_PARAMETER,
@@ -368,6 +401,14 @@ def _services(template: Template, dynamodb: str = "local") -> Iterator[tuple[dic
             aws_secret_access_key="bench",
         )
         ssm.put_parameter(Name=SECRET_PARAMETER, Value=SECRET, Type="SecureString", Overwrite=True)
+        sqs = boto3.client(
+            "sqs",
+            endpoint_url=ssm_endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="bench",
+            aws_secret_access_key="bench",
+        )
+        env["EMAIL_QUEUE_URL"] = sqs.create_queue(QueueName=EMAIL_QUEUE)["QueueUrl"]
         for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
             os.environ.setdefault(key, env[key])
         existing = database.client(ddb_endpoint).list_tables().get("TableNames", [])
@@ -604,19 +645,26 @@ def render(cold: dict[str, Any]) -> str:
             key
             for row in cold["functions"].values()
             for key in row
-            if key not in ("dir", "ours", "typical", "ratio_to_typical")
+            if key not in ("dir", "ours", "typical", "ratio_to_typical", "cpu_ratio_to_typical")
         }
     )
     lines = [
         f"### First response (spawn -> import -> one request; medians of {cold['runs']} interleaved runs; "
         f"DynamoDB: {cold['dynamodb']}; tracing {cold['tracing'].split()[0]})",
         "",
-        f"hello world: {hello['total_ms']:.0f} ms (interpreter start {hello['start_ms']:.0f} ms)",
+        f"hello world: {hello['total_ms']:.0f} ms (interpreter start {hello['start_ms']:.0f} ms"
+        + (f", CPU {hello['cpu_ms']:.0f} ms)" if "cpu_ms" in hello else ")")
+        + (
+            f"; load average (1/5/15 min) {cold['load_average']['start']} at the start, "
+            f"{cold['load_average']['end']} at the end"
+            if "load_average" in cold
+            else ""
+        ),
         "",
         "| function | start | import | 1st request | first response | typical design | ratio | "
         + "".join(f"{name} | " for name in variants)
-        + "log bytes |",
-        "|---|---|---|---|---|---|---|" + "---|" * len(variants) + "---|",
+        + "CPU ms ours / typical | CPU ratio | log bytes |",
+        "|---|---|---|---|---|---|---|" + "---|" * len(variants) + "---|---|---|",
     ]
     for row in cold["functions"].values():
         ours = row.get("ours", {})
@@ -626,6 +674,8 @@ def render(cold: dict[str, Any]) -> str:
         typical = row.get("typical", {})
         typical_ms = f"{typical['total_ms']:.0f}" if "total_ms" in typical else typical.get("error", "-")[:40]
         ratio = f"{row['ratio_to_typical']:.2f}" if "ratio_to_typical" in row else "-"
+        cpu = f"{ours['cpu_ms']:.0f} / {typical['cpu_ms']:.0f}" if "cpu_ms" in ours and "cpu_ms" in typical else "-"
+        cpu_ratio = f"{row['cpu_ratio_to_typical']:.2f}" if "cpu_ratio_to_typical" in row else "-"
         extra = "".join(
             f"{row[v]['total_ms']:.0f} | "
             if "total_ms" in row.get(v, {})
@@ -634,7 +684,7 @@ def render(cold: dict[str, Any]) -> str:
         )
         lines.append(
             f"| {row['dir']} | {ours['start_ms']:.0f} | {ours['import_ms']:.0f} | {ours['request_ms']:.0f} | "
-            f"{ours['total_ms']:.0f} | {typical_ms} | {ratio} | {extra}{ours['log_bytes']:.0f} |"
+            f"{ours['total_ms']:.0f} | {typical_ms} | {ratio} | {extra}{cpu} | {cpu_ratio} | {ours['log_bytes']:.0f} |"
         )
     return "\n".join([*lines, ""])
 
@@ -649,6 +699,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.coldstart", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--only", help="comma-separated function dirs or logical ids")
+    parser.add_argument("--realworld", action="store_true", help="only the RealWorld endpoints (and hello world)")
     parser.add_argument("--variants", action="store_true", help="also run the setting levers (tracing off)")
     parser.add_argument("--out", type=Path, help="write the JSON here")
     parser.add_argument("--dynamodb", choices=("local", "moto"), default="local")
@@ -659,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
     cold = measure(
         template_module.load(),
         args.runs,
-        args.only.split(",") if args.only else None,
+        list(REALWORLD) if args.realworld else args.only.split(",") if args.only else None,
         variants=VARIANTS if args.variants else None,
         dynamodb=args.dynamodb,
         built=not args.source,

@@ -115,3 +115,34 @@ def test_the_graphql_functions_build_their_schema_in_init(function):
         "from conduit.graphql import asgi\nprint('ADAPTERS', asgi.adapter.cache_info().currsize)\n"
     )
     assert "ADAPTERS 1" in _run_in_a_child(script, function, AWS_LAMBDA_FUNCTION_NAME="f")
+
+
+CHECK_BODY_MODELS = """
+import sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import app
+from conduit import validation
+built = sorted(name for name, value in vars(app).items() if isinstance(value, type)
+               and issubclass(value, validation._Model) and value.__pydantic_complete__)
+print("BODY", ",".join(built) or "-", "email_validator" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("function", "expected"),
+    [
+        ("article_create", "BODY NewArticleBody False"),  # no address to validate: no email-validator
+        ("users_register", "BODY RegisterBody True"),
+        ("users_login", "BODY LoginBody True"),
+    ],
+)
+def test_in_lambda_init_builds_the_body_models_and_email_validator_only_where_an_address_is_validated(
+    function, expected
+):
+    output = _run_in_a_child(CHECK_BODY_MODELS, function, AWS_LAMBDA_FUNCTION_NAME="f")
+    assert [line for line in output.splitlines() if line.startswith("BODY")][-1] == expected
+
+
+def test_outside_lambda_the_body_models_wait_for_their_first_use():
+    output = _run_in_a_child(CHECK_BODY_MODELS, "users_register")
+    assert [line for line in output.splitlines() if line.startswith("BODY")][-1] == "BODY - False"

@@ -22,6 +22,8 @@ from __future__ import annotations
 import logging
 import os
 import random
+import sys
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,16 @@ def prepare() -> None:
         client.meta.service_model.operation_model(operation)
     if settings.jwt_secret_parameter and not settings.jwt_secret:
         keyset._ssm()
+
+
+def prepare_handler(story: Callable[..., Any]) -> None:
+    """INIT of one handler (conduit.http.endpoint, in Lambda only): the request-body models its module
+    imported are built now, with email-validator where one of them validates an address; a handler
+    that parses no body imports neither (conduit.validation is not loaded)."""
+    validation = sys.modules.get("conduit.validation")
+    if not _initialised or validation is None:
+        return
+    validation.prepare(getattr(story, "__globals__", {}).values())
 
 
 def register_snapstart_hooks() -> bool:

@@ -6,6 +6,7 @@ Messages follow the RealWorld suite: a missing, null or blank required string "c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -214,6 +215,28 @@ class NewCommentBody(_Model):
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def prepare(candidates: Iterable[Any]) -> list[type[BaseModel]]:
+    """INIT of a handler that parses a body (conduit.lifecycle): the body models among `candidates`
+    (its module's names) get their validators built now rather than by the first request, and
+    email-validator is imported when one of them validates an address (and only then)."""
+    models: list[type[BaseModel]] = [v for v in candidates if isinstance(v, type) and issubclass(v, _Model)]
+    for model in models:
+        model.model_rebuild()
+        if _validates_email(model):
+            identities.email_validator()
+    return models
+
+
+def _validates_email(model: type[BaseModel]) -> bool:
+    for field in model.model_fields.values():
+        if any(getattr(check, "func", None) is _email for check in field.metadata):
+            return True
+        nested = field.annotation
+        if isinstance(nested, type) and issubclass(nested, BaseModel) and _validates_email(nested):
+            return True
+    return False
 
 
 def parse(model: type[M], data: Any) -> M:

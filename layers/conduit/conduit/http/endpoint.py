@@ -35,6 +35,8 @@ def endpoint(
     lifecycle.initialise()  # at the handler module's import: INIT builds what every request needs
 
     def decorate(story: Callable[[Request], Any]) -> LambdaHandler:
+        lifecycle.prepare_handler(story)  # its body models (INIT, in Lambda only)
+
         @wraps(story)
         def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
             call = Invocation.of(route, event, context)
