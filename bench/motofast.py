@@ -5,12 +5,15 @@ TransactWriteItems starts by deep-copying the whole table once per action (its r
 At ~400,000 items that is seconds to minutes per call. These patches keep moto's code paths and
 results and only hand it a smaller candidate list:
 
-* Query on the table: the items of the requested partition only.
-* Query on an index: the items whose index partition key matches (an index map rebuilt after writes).
+* Query: the local API's patch (localapi/moto_queries.py): the items of the queried partition (of
+  the table or an index) that can meet the sort key condition.
 * Scan without an index: the table in key order, starting after ExclusiveStartKey (cached until the
-  next write); moto's per-item deep copy is skipped (Scan never mutates what it copies), and its
-  1 MB pages are cut by item sizes computed once with capacity.py's rules instead of moto's own.
-* TransactWriteItems: the rollback copy holds only the items the transaction touches.
+  next write, handed to moto through moto_queries.listing); moto's per-item deep copy is skipped
+  (Scan never mutates what it copies), and its 1 MB pages are cut by item sizes computed once with
+  capacity.py's rules instead of moto's own.
+* TransactWriteItems: the local API's (localapi/moto_transactions.py): conditions first, then the
+  writes through moto's put/update/delete, with a copy of only the items written (it rolls back through
+  them too, so moto_queries' partition index and this module's caches stay in step).
 * Items: moto re-measures the whole item on every attribute it sets (its 400 KB check, quadratic in
   the attribute count); the check is skipped - the bench's items are a few KB.
 * Responses of the data-plane calls: plain json.dumps instead of moto's model-driven serializer
@@ -30,10 +33,10 @@ import inspect
 import json
 import threading
 import time
-from collections import defaultdict
 from typing import Any
 
 from bench import capacity
+from localapi import moto_queries, moto_transactions
 
 _local = threading.local()
 _lock = threading.RLock()
@@ -67,21 +70,6 @@ def _cached(table: Any, name: str, build: Any) -> Any:
 
 def _items(table: Any) -> list[Any]:
     return [item for partition in list(table.items.values()) for item in list(partition.values())]
-
-
-def _index_members(table: Any, index_name: str) -> dict[Any, list[Any]]:
-    index = table.get_index(index_name)
-    hash_attr = next(key["AttributeName"] for key in index.schema if key["KeyType"] == "HASH")
-
-    def build() -> dict[Any, list[Any]]:
-        members: dict[Any, list[Any]] = defaultdict(list)
-        for item in _items(table):
-            value = item.attrs.get(hash_attr)
-            if value is not None:
-                members[value].append(item)
-        return members
-
-    return _cached(table, f"index:{index_name}", build)
 
 
 def _sorted_table(table: Any) -> tuple[list[tuple[str, str]], list[Any]]:
@@ -136,33 +124,8 @@ def install() -> None:
 
     BotocoreStubber.__call__ = timed_call
 
-    original_all_items = Table.all_items
-
-    def all_items(self: Any) -> list[Any]:
-        candidates = getattr(_local, "candidates", None)
-        return candidates if candidates is not None else original_all_items(self)
-
-    Table.all_items = all_items
-
-    original_query = Table.query
-    query_signature = inspect.signature(original_query)
-
-    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
-        bound = query_signature.bind(self, *args, **kwargs).arguments
-        index_name = bound.get("index_name")
-        if index_name:
-            conditions = bound.get("hash_key_conditions") or []
-            value = conditions[0][1] if conditions else bound.get("hash_key")
-            candidates = list(_index_members(self, index_name).get(value, ()))
-        else:
-            candidates = list(self.items.get(bound.get("hash_key"), {}).values())
-        _local.candidates = candidates
-        try:
-            return original_query(self, *args, **kwargs)
-        finally:
-            _local.candidates = None
-
-    Table.query = query
+    moto_transactions.install()  # TransactWriteItems and Query: the local API's (see the module docstring)
+    moto_queries.install()
 
     from moto.dynamodb.responses import DynamoHandler
 
@@ -201,54 +164,23 @@ def install() -> None:
                 DynamoType(start_key[self.range_key_attr]).value,
             )
             start = bisect.bisect_right(keys, after)
-        _local.candidates = items[start:]
         _local.scan_start = start
         sizes = _sizes_by_id(self)
         measure = Item.size
         table_module.copy = _ShallowCopy
         Item.size = lambda item: sizes.get(id(item)) or measure(item)
         try:
-            return original_scan(self, *args, **kwargs)
+            with moto_queries.listing(self, items[start:], ordered=True):
+                return original_scan(self, *args, **kwargs)
         finally:
             Item.size = measure
             table_module.copy = copy
-            _local.candidates = None
 
     Table.scan = scan
 
     for name in ("put_item", "delete_item"):
         _bump_after(Table, name)
     _bump_after(models.DynamoDBBackend, "update_item")
-
-    models.copy = _NoTableCopy
-    original_transact = models.DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Any:
-        touched = []
-        for action in transact_items:
-            op = next(iter(action.values()))
-            if op.get("TableName") not in self.tables:
-                continue
-            table = self.get_table(op["TableName"])
-            key = op.get("Key") or op.get("Item") or {}
-            if table.hash_key_attr not in key or table.range_key_attr not in key:
-                continue
-            hash_value, range_value = DynamoType(key[table.hash_key_attr]), DynamoType(key[table.range_key_attr])
-            current = table.items.get(hash_value, {}).get(range_value)
-            touched.append((table, hash_value, range_value, copy.deepcopy(current)))
-        try:
-            return original_transact(self, transact_items)
-        except Exception:
-            for table, hash_value, range_value, before in touched:
-                if before is None:
-                    table.items.get(hash_value, {}).pop(range_value, None)
-                else:
-                    table.items[hash_value][range_value] = before
-            raise
-        finally:
-            _bump()
-
-    models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
 FAST_ACTIONS = frozenset(
@@ -304,18 +236,6 @@ class _ShallowCopy:
     @staticmethod
     def deepcopy(value: Any, memo: Any = None) -> Any:
         return value
-
-    copy = staticmethod(copy.copy)
-
-
-class _NoTableCopy:
-    """`copy` as moto's backend sees it: whole tables are not deep-copied (see transact_write_items)."""
-
-    @staticmethod
-    def deepcopy(value: Any, memo: Any = None) -> Any:
-        from moto.dynamodb.models.table import Table
-
-        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
 
     copy = staticmethod(copy.copy)
 

@@ -245,11 +245,13 @@ class _Capture:
         from conduit.store import keys
         from conduit.store.client import from_ddb
 
-        found = [
-            from_ddb(item)
-            for (pk, sk), item in sorted(self.items.items())
-            if pk == f"ARTICLE#{aid}" and sk.startswith(keys.PENDING_FAVORITE_PREFIX)
-        ]
+        partition = f"ARTICLE#{aid}"
+        markers = [
+            (key, item)
+            for key, item in self.items.items()
+            if key[0] == partition and key[1].startswith(keys.PENDING_FAVORITE_PREFIX)
+        ]  # then sorted: sorting every held item per favorite made a 100,000-article seed take hours
+        found = [from_ddb(item) for _, item in sorted(markers)]
         return found[:limit] if limit is not None else found
 
     def fill_counter_shards(self) -> None:

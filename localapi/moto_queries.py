@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +29,7 @@ KEY_TYPES = ("S", "N", "B")  # the types a key attribute can have (an item holdi
 MAX_ITEM_BYTES = 400 * 1024
 enabled = True  # False: every Query goes to moto's own code (the tests compare the two)
 _original: dict[str, Callable[..., Any]] = {}
-_candidates = threading.local()  # (table, the items that can match) for the Query in progress
+_candidates = threading.local()  # (table, its items as moto lists them, ordered) while `listing`
 
 
 def install() -> None:
@@ -255,10 +256,26 @@ def _cast(value: Any) -> Any:
     return value.cast_value
 
 
+@contextmanager
+def listing(table: Any, items: list[Any], ordered: bool = False) -> Iterator[None]:
+    """Meanwhile, on this thread, moto lists `table` (Table.all_items, where its Query and its Scan
+    start) as `items`, put in key order unless `ordered` says they are. The Query below hands it the
+    items that can match; bench/motofast.py's Scan, the table from the requested start key."""
+    outer = getattr(_candidates, "value", None)
+    _candidates.value = (table, items, ordered)
+    try:
+        yield
+    finally:
+        _candidates.value = outer
+
+
 def _all_items(self: Any) -> Any:
     scoped = getattr(_candidates, "value", None)
     if scoped is not None and scoped[0] is self:
-        return sorted(scoped[1], key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
+        _, items, ordered = scoped
+        return (
+            items if ordered else sorted(items, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
+        )
     return _original["all_items"](self)
 
 
@@ -278,12 +295,8 @@ def _query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
     )
     if candidates is None:
         return original(self, hash_key, *args, **kwargs)
-    outer = getattr(_candidates, "value", None)
-    _candidates.value = (self, candidates)
-    try:
+    with listing(self, candidates):
         return original(self, hash_key, *args, **kwargs)
-    finally:
-        _candidates.value = outer
 
 
 def _put_item(original: Callable[..., Any]) -> Callable[..., Any]:

@@ -70,3 +70,56 @@ def test_the_tag_list_is_read_once_per_request_however_many_aliases_ask(monkeypa
     context = Context("", "127.0.0.1")
     assert [context.popular_tags() for _ in range(15)] == [["a", "b"]] * 15
     assert len(reads) == 1
+
+
+def _sdl() -> str:
+    from conduit.graphql.schema import build
+
+    return build([]).as_str()
+
+
+def test_views_become_objects_field_by_field():
+    """FromView.of: each constructor field is the view's value under its camelCase name; `converted` ones
+    (nested profile, tag list, the optional body) are built; resolver fields (body, comments) are not."""
+    from conduit.authz import Role
+    from conduit.graphql.types import Article, Profile, User, UserAccount
+
+    author = {"username": "ann", "bio": None, "image": "i", "following": True}
+    view = {
+        **{"slug": "s", "title": "T", "description": "d", "tagList": ("a", "b"), "createdAt": "c"},
+        **{"updatedAt": "u", "favorited": False, "favoritesCount": 3, "author": author},
+    }
+    profile = Profile(username="ann", bio=None, image="i", following=True)
+    article = Article(
+        **{"slug": "s", "title": "T", "description": "d", "tag_list": ["a", "b"], "created_at": "c"},
+        **{"updated_at": "u", "favorited": False, "favorites_count": 3, "author": profile},
+    )
+    assert Article.of(view) == article and article.loaded_body is None
+    assert Article.of({**view, "body": "B"}).loaded_body == "B"
+    user = {"email": "e", "token": "t", "username": "u", "bio": "b", "image": None, "emailVerified": True}
+    assert User.of(user) == User(email="e", token="t", username="u", bio="b", image=None, email_verified=True)
+    account = {"username": "u", "email": "e", "role": "moderator", "suspended": True, "createdAt": "c"}
+    assert UserAccount.of(account).role is Role.MODERATOR
+
+
+def test_each_toggle_is_a_post_and_a_delete_field_whose_argument_is_the_paths_parameter():
+    sdl = _sdl()
+    for line in (
+        '"""POST /api/profiles/{username}/follow"""\n  follow(username: String!): Profile\n',
+        '"""DELETE /api/profiles/{username}/follow"""\n  unfollow(username: String!): Profile\n',
+        '"""POST /api/articles/{slug}/favorite"""\n  favorite(slug: String!): Article\n',
+        '"""DELETE /api/articles/{slug}/favorite"""\n  unfavorite(slug: String!): Article\n',
+        '"""POST /api/admin/users/{username}/suspend (admins; not themselves)"""\n'
+        "  suspendUser(username: String!): UserAccount\n",
+        '"""DELETE /api/admin/users/{username}/suspend (admins)"""\n  reinstateUser(username: String!): UserAccount\n',
+    ):
+        assert line in sdl
+
+
+def test_connections_keep_their_type_names():
+    sdl = _sdl()
+    for name, edge in (("ArticleConnection", "ArticleEdge"), ("CommentConnection", "CommentEdge")):
+        assert f"type {name} {{\n  edges: [{edge}!]!\n  pageInfo: PageInfo!\n" in sdl
+        assert f"type {edge} {{\n" in sdl
+    assert "type UserConnection {\n  edges: [UserEdge!]!\n  pageInfo: PageInfo!\n}" in sdl
+    assert "type UserEdge {\n" in sdl and "UserAccountEdge" not in sdl

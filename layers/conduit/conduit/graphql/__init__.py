@@ -3,7 +3,8 @@
 Only the GraphQL functions import this package (and with it Strawberry, Starlette and Mangum);
 nothing else in the layer does, so the REST functions' cold starts do not pay for it.
 
-- schema.py   the schema: types.py (object types, connections), inputs.py, queries.py, mutations.py;
+- schema.py   the schema: types.py (object types, connections), inputs.py, queries.py, mutations.py
+              (toggles.py: its POST/DELETE pairs);
               every resolver calls conduit.services; fields.py types Strawberry's resolver decorators
 - context.py  per-request state: the token, authorization by the REST route's rule, DataLoaders
 - loaders.py  DataLoaders (slug markers, article bodies, comments) built on one BatchGetItem each

@@ -29,23 +29,22 @@ class ArticleFilter:
 
 
 @strawberry.input
-class RegisterInput:
-    username: str | None = UNSET
-    email: str | None = UNSET
-    password: str | None = UNSET
-
-
-@strawberry.input
 class LoginInput:
     email: str | None = UNSET
     password: str | None = UNSET
 
 
-@strawberry.input(description='Only the fields given change; bio or image "" clears them.')
-class UpdateUserInput:
-    email: str | None = UNSET
+@strawberry.input
+class RegisterInput(LoginInput):
+    """LoginInput's fields and a username."""
+
     username: str | None = UNSET
-    password: str | None = UNSET
+
+
+@strawberry.input(description='Only the fields given change; bio or image "" clears them.')
+class UpdateUserInput(RegisterInput):
+    """RegisterInput's fields, and the profile's."""
+
     bio: str | None = UNSET
     image: str | None = UNSET
 
@@ -71,7 +70,7 @@ class NewCommentInput:
 def given(value: object) -> dict[str, Any]:
     """The fields the client gave, under their JSON (REST body) names."""
     return {
-        _camel(field.name): getattr(value, field.name)
+        camel(field.name): getattr(value, field.name)
         for field in dataclasses.fields(value)  # type: ignore[arg-type]
         if getattr(value, field.name) is not UNSET
     }
@@ -81,5 +80,5 @@ def parsed(model: type[M], value: object) -> M:
     return parse(model, given(value))
 
 
-def _camel(name: str) -> str:
+def camel(name: str) -> str:
     return re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name)

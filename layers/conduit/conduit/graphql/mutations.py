@@ -3,7 +3,9 @@ per REST route.
 
 Each field applies its route's rule (`Context.authorize`; the creates through `create_once`, which also
 honours an Idempotency-Key as their REST routes do), validates its input with the REST body's pydantic
-model (inputs.py) and calls the same service as the REST handler.
+model (inputs.py) and calls the same service as the REST handler. The fields that come in POST/DELETE
+pairs on one path (follow/unfollow, favorite/unfavorite, suspendUser/reinstateUser) are made by
+`toggle` (toggles.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from conduit.graphql.inputs import (
     given,
     parsed,
 )
+from conduit.graphql.toggles import toggle
 from conduit.graphql.types import Article, Comment, Profile, User, UserAccount
 from conduit.security.guard import Caller
 from conduit.services import admin as admin_service
@@ -60,17 +63,9 @@ class Mutation:
         caller = context_of(info).authorize("PUT /api/user")
         return User.of(user_service.update(caller.require_viewer(), caller.token or "", parsed(UserChanges, user)))
 
-    @mutation("POST /api/profiles/{username}/follow")
-    def follow(self, info: Info, username: str) -> Profile | None:
-
-        caller = context_of(info).authorize("POST /api/profiles/{username}/follow")
-        return Profile.of(profile_service.follow(username, caller.require_viewer()))
-
-    @mutation("DELETE /api/profiles/{username}/follow")
-    def unfollow(self, info: Info, username: str) -> Profile | None:
-
-        caller = context_of(info).authorize("DELETE /api/profiles/{username}/follow")
-        return Profile.of(profile_service.unfollow(username, caller.require_viewer()))
+    follow, unfollow = toggle(
+        "/api/profiles/{username}/follow", Profile, profile_service.follow, profile_service.unfollow
+    )
 
     @mutation("POST /api/articles (honours Idempotency-Key)")
     def create_article(self, info: Info, article: NewArticleInput) -> Article | None:
@@ -93,17 +88,9 @@ class Mutation:
         article_service.delete(slug, caller.require_viewer(), caller.role)
         return True
 
-    @mutation("POST /api/articles/{slug}/favorite")
-    def favorite(self, info: Info, slug: str) -> Article | None:
-
-        caller = context_of(info).authorize("POST /api/articles/{slug}/favorite")
-        return Article.of(article_service.favorite(slug, caller.require_viewer()))
-
-    @mutation("DELETE /api/articles/{slug}/favorite")
-    def unfavorite(self, info: Info, slug: str) -> Article | None:
-
-        caller = context_of(info).authorize("DELETE /api/articles/{slug}/favorite")
-        return Article.of(article_service.unfavorite(slug, caller.require_viewer()))
+    favorite, unfavorite = toggle(
+        "/api/articles/{slug}/favorite", Article, article_service.favorite, article_service.unfavorite
+    )
 
     @mutation("POST /api/articles/{slug}/comments (honours Idempotency-Key)")
     def add_comment(self, info: Info, slug: str, comment: NewCommentInput) -> Comment | None:
@@ -127,17 +114,13 @@ class Mutation:
         caller = context_of(info).authorize("PUT /api/admin/users/{username}/role")
         return UserAccount.of(admin_service.set_role(username, role, caller.require_viewer())["user"])
 
-    @mutation("POST /api/admin/users/{username}/suspend (admins; not themselves)")
-    def suspend_user(self, info: Info, username: str) -> UserAccount | None:
-
-        caller = context_of(info).authorize("POST /api/admin/users/{username}/suspend")
-        return UserAccount.of(admin_service.set_suspended(username, True, caller.require_viewer())["user"])
-
-    @mutation("DELETE /api/admin/users/{username}/suspend (admins)")
-    def reinstate_user(self, info: Info, username: str) -> UserAccount | None:
-
-        caller = context_of(info).authorize("DELETE /api/admin/users/{username}/suspend")
-        return UserAccount.of(admin_service.set_suspended(username, False, caller.require_viewer())["user"])
+    suspend_user, reinstate_user = toggle(
+        "/api/admin/users/{username}/suspend",
+        UserAccount,
+        lambda username, admin: admin_service.set_suspended(username, True, admin)["user"],
+        lambda username, admin: admin_service.set_suspended(username, False, admin)["user"],
+        notes=("admins; not themselves", "admins"),
+    )
 
     # --- account lifecycle (issue 16): the same services and rules as their REST routes -------------
 

@@ -12,6 +12,7 @@ the admin routes' rules.
 - inputs.py     the input types, and their conversion to the REST bodies' pydantic models
 - queries.py    the Query root, one field per REST read
 - mutations.py  the Mutation root, one field per REST write
+- toggles.py    the Mutation fields that come in POST/DELETE pairs (follow/unfollow, ...), made from their path
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ route they stand for, as the root fields do (queries.py); lists read in batches 
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from collections.abc import Sequence
+from typing import Any, Generic, Self, TypeVar
 
 import strawberry
 from strawberry import Info
@@ -15,22 +17,37 @@ from strawberry import Info
 from conduit.authz import Role
 from conduit.graphql.context import context_of
 from conduit.graphql.fields import field
+from conduit.graphql.inputs import camel
 from conduit.graphql.paging import COMMENT_PREFIX, comment_page_for, encode_cursor, page_for
 from conduit.services import admin as admin_service
 from conduit.services import articles as article_service
 from conduit.services.paging import ARTICLES_PAGE_MAX, Page
 
+N = TypeVar("N")
+
+
+class FromView:
+    """`of(view)`: the object of a REST view (conduit.services.views): each field the view's value under
+    the field's name in camelCase, but those `converted` gives (nested views, enums). Fields with a
+    resolver (not in the constructor) resolve themselves."""
+
+    @classmethod
+    def of(cls, view: Any) -> Self:
+        converted = cls.converted(view)
+        names = [field.name for field in dataclasses.fields(cls) if field.init]  # type: ignore[arg-type]
+        return cls(**{name: view[camel(name)] for name in names if name not in converted}, **converted)
+
+    @classmethod
+    def converted(cls, view: Any) -> dict[str, Any]:
+        return {}
+
 
 @strawberry.type(description="A user's public profile, as the caller sees it.")
-class Profile:
+class Profile(FromView):
     username: str
     bio: str | None
     image: str | None
     following: bool = strawberry.field(description="Whether the caller follows this user.")
-
-    @classmethod
-    def of(cls, view: Any) -> Profile:
-        return cls(username=view["username"], bio=view["bio"], image=view["image"], following=view["following"])
 
     @field("The user's articles, newest first (GET /api/articles?author=).")
     def articles(self, info: Info, first: int | None = None, after: str | None = None) -> ArticleConnection | None:
@@ -41,7 +58,7 @@ class Profile:
 
 
 @strawberry.type(description="The authenticated user, with a fresh copy of their token.")
-class User:
+class User(FromView):
     email: str
     token: str
     username: str
@@ -49,14 +66,9 @@ class User:
     image: str | None
     email_verified: bool = strawberry.field(description="Whether the emailed verification link was followed.")
 
-    @classmethod
-    def of(cls, view: Any) -> User:
-        fields = {field: view[field] for field in ("email", "token", "username", "bio", "image")}
-        return cls(**fields, email_verified=bool(view.get("emailVerified")))
-
 
 @strawberry.type
-class Comment:
+class Comment(FromView):
     id: int
     created_at: str
     updated_at: str
@@ -64,18 +76,12 @@ class Comment:
     author: Profile
 
     @classmethod
-    def of(cls, view: Any) -> Comment:
-        return cls(
-            id=view["id"],
-            created_at=view["createdAt"],
-            updated_at=view["updatedAt"],
-            body=view["body"],
-            author=Profile.of(view["author"]),
-        )
+    def converted(cls, view: Any) -> dict[str, Any]:
+        return {"author": Profile.of(view["author"])}
 
 
 @strawberry.type
-class Article:
+class Article(FromView):
     slug: str
     title: str
     description: str
@@ -88,19 +94,13 @@ class Article:
     loaded_body: strawberry.Private[str | None] = None
 
     @classmethod
-    def of(cls, view: Any) -> Article:
-        return cls(
-            slug=view["slug"],
-            title=view["title"],
-            description=view["description"],
-            tag_list=list(view["tagList"]),
-            created_at=view["createdAt"],
-            updated_at=view["updatedAt"],
-            favorited=view["favorited"],
-            favorites_count=view["favoritesCount"],
-            author=Profile.of(view["author"]),
-            loaded_body=view.get("body"),
-        )
+    def converted(cls, view: Any) -> dict[str, Any]:
+        """In lists, the view has no body (`body` reads it)."""
+        return {
+            "tag_list": list(view["tagList"]),
+            "author": Profile.of(view["author"]),
+            "loaded_body": view.get("body"),
+        }
 
     @field("In lists, the bodies of the whole page are read in one batch.")
     async def body(self, info: Info) -> str:
@@ -130,64 +130,70 @@ class PageInfo:
     end_cursor: str | None
 
     @classmethod
-    def of(cls, cursors: list[str], has_next_page: bool, has_previous_page: bool) -> PageInfo:
-        """The page whose edges have these cursors, in order."""
-        start, end = (cursors[0], cursors[-1]) if cursors else (None, None)
+    def of(cls, edges: Sequence[Edge[Any]], has_next_page: bool, has_previous_page: bool) -> PageInfo:
+        """The page of these edges, in order."""
+        start, end = (edges[0].cursor, edges[-1].cursor) if edges else (None, None)
         return cls(has_next_page=has_next_page, has_previous_page=has_previous_page, start_cursor=start, end_cursor=end)
 
 
 @strawberry.type
-class ArticleEdge:
-    cursor: str = strawberry.field(description="Opaque; pass it as `after` to get the articles that follow.")
-    node: Article
+class Edge(Generic[N]):
+    """A node of a page and its cursor. GraphQL names `Edge[Article]` "ArticleEdge" (the node type's name
+    first); a subclass names its own (UserEdge)."""
+
+    cursor: str = strawberry.field(description="Opaque; pass it as `after` to get the nodes that follow.")
+    node: N
+
+
+E = TypeVar("E", bound=Edge[Any])
+
+
+@strawberry.type
+class Connection(Generic[E]):
+    """A page of edges (Relay connection); each list subclasses it, which names and describes its type."""
+
+    edges: list[E]
+    page_info: PageInfo
+
+    @classmethod
+    def first(cls, edges: list[E], limit: int, has_previous_page: bool) -> Self:
+        """The first `limit` of `edges`, read one further to know whether another page follows."""
+        shown = edges[:limit]
+        return cls(edges=shown, page_info=PageInfo.of(shown, len(edges) > limit, has_previous_page))
 
 
 @strawberry.type(description="A page of articles (Relay connection), newest first.")
-class ArticleConnection:
-    edges: list[ArticleEdge]
-    page_info: PageInfo
+class ArticleConnection(Connection[Edge[Article]]):
     total_count: int = strawberry.field(description="Articles in the whole list (REST's articlesCount).")
 
 
 def connection(listing: Any, page: Page) -> ArticleConnection:
     views, total = listing["articles"], listing["articlesCount"]
-    edges = [ArticleEdge(cursor=encode_cursor(page.offset + i), node=Article.of(v)) for i, v in enumerate(views)]
+    edges = [Edge(cursor=encode_cursor(page.offset + i), node=Article.of(v)) for i, v in enumerate(views)]
+    has_next_page = page.offset + len(edges) < total
     return ArticleConnection(
-        edges=edges,
-        page_info=PageInfo.of([e.cursor for e in edges], page.offset + len(edges) < total, page.offset > 0),
-        total_count=total,
+        edges=edges, page_info=PageInfo.of(edges, has_next_page, page.offset > 0), total_count=total
     )
-
-
-@strawberry.type
-class CommentEdge:
-    cursor: str = strawberry.field(description="Opaque; pass it as `after` to get the comments that follow.")
-    node: Comment
 
 
 @strawberry.type(
     description="A page of an article's comments (Relay connection), oldest first. Cursors are keys: a page "
     "after a cursor reads only itself, however deep. No totalCount (counting would read every comment)."
 )
-class CommentConnection:
-    edges: list[CommentEdge]
-    page_info: PageInfo
+class CommentConnection(Connection[Edge[Comment]]): ...
 
 
 def comment_connection(views: list[Any], limit: int, after_a_cursor: bool) -> CommentConnection:
     """The first `limit` of `views` (read one further, to know whether another page follows)."""
-    edges = [CommentEdge(cursor=encode_cursor(v["id"], COMMENT_PREFIX), node=Comment.of(v)) for v in views[:limit]]
-    return CommentConnection(
-        edges=edges,
-        page_info=PageInfo.of([e.cursor for e in edges], len(views) > limit, after_a_cursor),
-    )
+    edges = [Edge(cursor=encode_cursor(v["id"], COMMENT_PREFIX), node=Comment.of(v)) for v in views]
+    return CommentConnection.first(edges, limit, after_a_cursor)
 
 
 strawberry.enum(Role, description="A user's role (conduit.authz): what they may do beyond their own content.")
 
 
 @strawberry.type(description="A user's account as admins see it (GET /api/admin/users).")
-class UserAccount:
+class UserAccount(FromView):
     username: str
     email: str
     role: Role
@@ -195,37 +201,24 @@ class UserAccount:
     created_at: str
 
     @classmethod
-    def of(cls, view: Any) -> UserAccount:
-        return cls(
-            username=view["username"],
-            email=view["email"],
-            role=Role(view["role"]),
-            suspended=view["suspended"],
-            created_at=view["createdAt"],
-        )
+    def converted(cls, view: Any) -> dict[str, Any]:
+        return {"role": Role(view["role"])}
 
 
 @strawberry.type
-class UserEdge:
-    cursor: str = strawberry.field(description="Opaque; pass it as `after` to get the users that follow.")
-    node: UserAccount
+class UserEdge(Edge[UserAccount]):
+    """Named for the list (users), not the node type (UserAccountEdge)."""
 
 
 @strawberry.type(
     description="A page of users (Relay connection), newest first. No totalCount: counting every user "
     "would read the whole user index (GET /api/admin/users has no count either)."
 )
-class UserConnection:
-    edges: list[UserEdge]
-    page_info: PageInfo
+class UserConnection(Connection[UserEdge]): ...
 
 
 def user_connection(page: Page) -> UserConnection:
     """A page of admin.list_users, read one user further to know whether another page follows."""
     views = admin_service.list_users(Page(limit=page.limit + 1, offset=page.offset))["users"]
     edges = [UserEdge(cursor=encode_cursor(page.offset + i), node=UserAccount.of(v)) for i, v in enumerate(views)]
-    shown = edges[: page.limit]
-    return UserConnection(
-        edges=shown,
-        page_info=PageInfo.of([e.cursor for e in shown], len(edges) > page.limit, page.offset > 0),
-    )
+    return UserConnection.first(edges, page.limit, page.offset > 0)

@@ -260,20 +260,36 @@ def _refusal(current: Item | None, actor: str, moderating: bool = False) -> Exce
     return ChangedConcurrently()  # safe to retry
 
 
+CHILDREN_PAGE = 50  # comments or favorite edges removed per read while an article is deleted
+
+
 def _delete_children(aid: str) -> None:
     """Comments and favorite edges live under the article's partition: removed in bounded batches.
 
-    Runs while the article is marked `deleting`, so nothing new arrives; reads are consistent so
-    that a child written just before the mark is seen. Each removal is idempotent."""
+    Runs while the article is marked `deleting`: no comment arrives, and a favorite that races the mark
+    goes with its pending marker (favorites.undo, last), not with a re-read. So a page shorter than
+    CHILDREN_PAGE was the prefix's last (ops.query reads on to its limit or the prefix's end) and is not
+    read again. Reads are consistent so that a child written just before the mark is seen. Each removal
+    is idempotent."""
     from conduit.store import favorites
 
     for prefix in (keys.COMMENT_PREFIX, keys.FAVORITE_PREFIX):
-        while children := ops.query(
-            keys.article_partition(aid), sk_prefix=prefix, limit=50, projection=("PK", "SK"), consistent=True
-        ):
-            for child in children:
-                if prefix == keys.FAVORITE_PREFIX:
-                    favorites.remove_edge_of_deleted_article(aid, keys.suffix(child["SK"]))
-                else:
-                    ops.delete_item({"PK": child["PK"], "SK": child["SK"]})
+        more = True
+        while more:
+            more = _delete_child_page(aid, prefix) == CHILDREN_PAGE
     favorites.undo(aid)  # pending markers; a favorite that raced the mark goes with its edge
+
+
+def _delete_child_page(aid: str, prefix: str) -> int:
+    """Removes the first CHILDREN_PAGE children under `prefix`; how many there were."""
+    from conduit.store import favorites
+
+    children = ops.query(
+        keys.article_partition(aid), sk_prefix=prefix, limit=CHILDREN_PAGE, projection=("PK", "SK"), consistent=True
+    )
+    for child in children:
+        if prefix == keys.FAVORITE_PREFIX:
+            favorites.remove_edge_of_deleted_article(aid, keys.suffix(child["SK"]))
+        else:
+            ops.delete_item({"PK": child["PK"], "SK": child["SK"]})
+    return len(children)
