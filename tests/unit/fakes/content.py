@@ -30,7 +30,7 @@ class Content:
     calls: Counter[str] = field(default_factory=Counter)
 
     def add_user(self, uid: str, username: str | None = None, bio: str | None = None) -> Author:
-        self.users[uid] = Author(uid, username or uid, bio=bio)
+        self.users[uid] = Author(uid, username or uid, bio=bio, image=None)
         self.usernames[self.users[uid].username] = uid
         return self.users[uid]
 

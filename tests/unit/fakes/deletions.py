@@ -142,7 +142,7 @@ class FakeOwned:
 
     def comments(self, uid: str, after: Cursor | None, limit: int) -> list[OwnedComment]:
         mine = [
-            (f"{aid}#{cid:06d}", OwnedComment(aid, cid, _at(f"{aid}#{cid:06d}")))
+            (f"{aid}#{cid:06d}", OwnedComment(aid, _at(f"{aid}#{cid:06d}"), cid))
             for (aid, cid), author in self.comments_by.items()
             if author == uid
         ]

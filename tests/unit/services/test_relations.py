@@ -15,7 +15,7 @@ from conduit.store import keys, ops
 from conduit.store import relations as stored
 from tests.unit.fakes.content import Content
 
-ADA = Author("ada", "ada", bio="b")
+ADA = Author("ada", "ada", bio="b", image=None)
 
 
 def summary(aid: str, favorites: int) -> ArticleSummary:

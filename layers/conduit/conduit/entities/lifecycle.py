@@ -64,34 +64,30 @@ class DeletionJob:
 
 
 @dataclass(frozen=True, slots=True)
-class OwnedArticle:
+class ArticleRow:
+    """A row of the account's that names one article: an article it wrote, a favorite edge of its, an
+    entry of its feed."""
+
     article_id: str
     at: Cursor
 
 
+OwnedArticle = ArticleRow
+OwnedFavorite = ArticleRow
+FeedEntry = ArticleRow
+
+
 @dataclass(frozen=True, slots=True)
-class OwnedComment:
-    article_id: str
+class OwnedComment(ArticleRow):
+    """A comment of the account's, under its article."""
+
     comment_id: int
-    at: Cursor
-
-
-@dataclass(frozen=True, slots=True)
-class OwnedFavorite:
-    article_id: str
-    at: Cursor
 
 
 @dataclass(frozen=True, slots=True)
 class Follow:
     follower: str
     followee: str
-    at: Cursor
-
-
-@dataclass(frozen=True, slots=True)
-class FeedEntry:
-    article_id: str
     at: Cursor
 
 
@@ -117,13 +113,17 @@ class ExportJob:
 
 
 @dataclass(frozen=True, slots=True)
-class CommentRecord:
-    article_id: str
-    attributes: Attributes
-
-
-@dataclass(frozen=True, slots=True)
 class FavoriteRecord:
+    """An article the account favorited: its id, and its slug and title while it exists."""
+
     article_id: str
     slug: str | None
     title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRecord:
+    """A comment of the account's, with the article it is under."""
+
+    article_id: str
+    attributes: Attributes

@@ -11,5 +11,5 @@ class Author:
 
     id: str
     username: str
-    bio: str | None = None
-    image: str | None = None
+    bio: str | None
+    image: str | None

@@ -26,10 +26,18 @@ NEVER_CHANGED = CredentialsState()
 
 
 @dataclass(frozen=True, slots=True)
-class User:
+class Person:
+    """Who a user is: their id, and the two names that are unique (store.users' markers)."""
+
     id: str
     username: str
     email: str
+
+
+@dataclass(frozen=True, slots=True)
+class User(Person):
+    """The whole user, as registration, login and the settings page see them."""
+
     password_hash: str
     role: Role = Role.USER
     bio: str | None = None
@@ -52,42 +60,40 @@ class AuthState:
 
 
 @dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(Person):
     """Where and whether to email a user a link (password reset, email verification)."""
 
-    id: str
-    username: str
-    email: str
     email_verified: bool = False
     suspended: bool = False
     credentials: CredentialsState = NEVER_CHANGED
 
 
 @dataclass(frozen=True, slots=True)
-class UserAccount:
+class UserAccount(Person):
     """A user as administrators list and change them (conduit.services.admin)."""
 
-    id: str
-    username: str
-    email: str
     role: Role
     suspended: bool
     created_at: str
 
 
 @dataclass(frozen=True, slots=True)
-class PendingReset:
-    """An emailed password reset not used yet: valid while `user_id`'s credentials stay at `credentials_version`."""
+class PendingToken:
+    """An emailed link not used yet (store.pending_tokens): the hash of its token and whose it is."""
 
     token_hash: str
     user_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PendingReset(PendingToken):
+    """A password reset: valid while the user's credentials stay at `credentials_version`."""
+
     credentials_version: int
 
 
 @dataclass(frozen=True, slots=True)
-class PendingVerification:
-    """An emailed verification link not used yet, for the address it was sent to."""
+class PendingVerification(PendingToken):
+    """An email verification, for the address it was sent to."""
 
-    token_hash: str
-    user_id: str
     email: str

@@ -31,7 +31,7 @@ def comments(uid: str, after: Cursor | None, limit: int) -> list[OwnedComment]:
     found = []
     for row in _index(keys.commented_partition(uid), after, limit):
         aid, comment_id = keys.comment_of_owner_sort(row["GSI1SK"])
-        found.append(OwnedComment(aid, comment_id, _cursor(row)))
+        found.append(OwnedComment(aid, _cursor(row), comment_id))
     return found
 
 

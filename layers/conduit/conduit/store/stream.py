@@ -19,29 +19,31 @@ INSERT, MODIFY, REMOVE = "INSERT", "MODIFY", "REMOVE"
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleChange:
+class _Change:
+    event: str  # INSERT, MODIFY or REMOVE
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleChange(_Change):
     """An article item written (INSERT), changed (MODIFY) or deleted (REMOVE); `author_id` from its
     new image on INSERT, its old one otherwise (None when the image has none)."""
 
-    event: str
     article_id: str
     author_id: str | None
 
 
 @dataclass(frozen=True, slots=True)
-class FollowChange:
+class FollowChange(_Change):
     """A follow edge `follower` -> `followee` put (INSERT) or deleted (REMOVE)."""
 
-    event: str
     follower: str
     followee: str
 
 
 @dataclass(frozen=True, slots=True)
-class PendingFavoriteChange:
+class PendingFavoriteChange(_Change):
     """A pending favorite marker of an article put, changed (INSERT, MODIFY) or folded away (REMOVE)."""
 
-    event: str
     article_id: str
 
 
