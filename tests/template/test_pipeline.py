@@ -98,7 +98,7 @@ def test_make_test_runs_every_check_in_its_phase():
     assert wait_jobs < min(lane_lines) and max(lane_lines) < lines.index("wait_lanes")
     assert [lines[i].split()[1:] for i in lane_lines] == [
         ["pytest-api", "suites-dynamodb-local"],
-        ["pytest-fuzz", "suites-moto"],
+        ["pytest-reliability", "suites-moto"],
         ["pytest-rest", "suites-twin"],
     ]
     assert "DYNAMODB_ENDPOINT" in step("suites-dynamodb-local")
@@ -106,18 +106,17 @@ def test_make_test_runs_every_check_in_its_phase():
     assert "CONFORMANCE_TWIN=1" in step("suites-twin")
 
     # The database packages on DynamoDB Local (two runs), everything else once on moto.
-    api, fuzz = packages_of("API_PACKAGES"), packages_of("FUZZ_PACKAGES")
-    assert api == ["tests/api", "tests/graphql", "tests/reliability"] and fuzz == ["tests/fuzz"]
+    api, reliability = packages_of("API_PACKAGES"), packages_of("RELIABILITY_PACKAGES")
+    assert api == ["tests/api", "tests/graphql", "tests/fuzz"] and reliability == ["tests/reliability"]
     assert 'DYNAMODB_ENDPOINT="$endpoint"' in step("pytest-api") and 'pytest "${API_PACKAGES[@]}"' in step("pytest-api")
-    assert 'DYNAMODB_ENDPOINT="$endpoint"' in step("pytest-fuzz") and 'pytest "${FUZZ_PACKAGES[@]}"' in step(
-        "pytest-fuzz"
-    )
+    assert 'DYNAMODB_ENDPOINT="$endpoint"' in step("pytest-reliability")
+    assert 'pytest "${RELIABILITY_PACKAGES[@]}"' in step("pytest-reliability")
     assert "DYNAMODB_ENDPOINT" not in step("pytest-rest")
-    rest = 'pytest tests "${API_PACKAGES[@]/#/--ignore=}" "${FUZZ_PACKAGES[@]/#/--ignore=}"'
+    rest = 'pytest tests "${API_PACKAGES[@]/#/--ignore=}" "${RELIABILITY_PACKAGES[@]/#/--ignore=}"'
     assert rest in step("pytest-rest")
     packages = {f"tests/{path.parent.name}" for path in (ROOT / "tests").glob("*/__init__.py")}
-    assert {*api, *fuzz} < packages
-    assert len({*api, *fuzz}) == len(api) + len(fuzz), "no package runs twice"
+    assert {*api, *reliability} < packages
+    assert len({*api, *reliability}) == len(api) + len(reliability), "no package runs twice"
 
 
 def test_make_check_and_make_test_run_the_complexity_gate_over_the_whole_layer():
