@@ -16,6 +16,7 @@ from tests.unit.fakes.favorites import FakeFavorites
 from tests.unit.fakes.feed import FakeFeed
 from tests.unit.fakes.follows import FakeFollows
 from tests.unit.fakes.listings import FakeListings
+from tests.unit.fakes.people import People, people
 from tests.unit.fakes.relations import FakeRelations
 
 
@@ -36,3 +37,10 @@ def content(monkeypatch: pytest.MonkeyPatch) -> Iterator[Content]:
 
 def _no_dynamodb() -> None:
     raise AssertionError("a service reached DynamoDB past its port")
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[People]:
+    """The people services' store: users, quotas, resets and verifications on their fakes, mail to an outbox."""
+    with people(monkeypatch) as world:
+        yield world

@@ -3,8 +3,6 @@ take effect at once in this container, and the two changes an admin may not make
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from conduit.authz import Role
@@ -13,15 +11,9 @@ from conduit.security import guard
 from conduit.security.tokens import issue_token
 from conduit.services import admin
 from conduit.services.paging import Page
-from tests.unit.fakes.people import People, people
+from tests.unit.fakes.people import People
 
 pytestmark = pytest.mark.real_auth_state  # the guard reads the fake user store
-
-
-@pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[People]:
-    with people(monkeypatch) as world:
-        yield world
 
 
 def test_users_are_listed_newest_first_a_page_at_a_time(world: People) -> None:

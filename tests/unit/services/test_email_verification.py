@@ -3,7 +3,6 @@ used once, resends limited per user, and the publishing gate of REQUIRE_VERIFIED
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -11,13 +10,7 @@ import pytest
 from conduit import mail
 from conduit.errors import ChangedConcurrently, EmailUnverified, InvalidInput, RateLimited, Unavailable
 from conduit.services import email_verification
-from tests.unit.fakes.people import People, people
-
-
-@pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[People]:
-    with people(monkeypatch) as world:
-        yield world
+from tests.unit.fakes.people import People
 
 
 def sent_token(world: People, uid: str) -> str:

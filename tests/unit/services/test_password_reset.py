@@ -3,7 +3,6 @@ address and per email, and a token used once that moves the credentials on (olde
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -15,16 +14,10 @@ from conduit.security import credentials, guard, passwords
 from conduit.security.tokens import issue_token, verify_claims
 from conduit.services import password_reset
 from conduit.validation import ResetConfirmation
-from tests.unit.fakes.people import People, people
+from tests.unit.fakes.people import People
 
 IP = "203.0.113.7"
 pytestmark = pytest.mark.real_auth_state  # the guard reads the fake user store
-
-
-@pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[People]:
-    with people(monkeypatch) as world:
-        yield world
 
 
 def confirm(token: str, password: str = "brand-new-password") -> dict[str, object]:

@@ -4,7 +4,6 @@ changes that outdate older tokens)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import jwt
@@ -27,16 +26,10 @@ from conduit.security.tokens import issue_token, verify_claims
 from conduit.services import email_verification
 from conduit.services import users as service
 from conduit.validation import Credentials, NewUser, UserChanges
-from tests.unit.fakes.people import People, people
+from tests.unit.fakes.people import People
 
 IP = "203.0.113.7"
 pytestmark = pytest.mark.real_auth_state  # the guard reads the fake user store
-
-
-@pytest.fixture
-def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[People]:
-    with people(monkeypatch) as world:
-        yield world
 
 
 def login(email: str = "ada@example.com", password: str = "password123", ip: str = IP) -> dict[str, object]:
