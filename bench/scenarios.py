@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from bench.harness import Harness
-from bench.seed import BODY, DESCRIPTION, FOLLOWED, Fixture
+from bench.seed import BODY, CREATED_TAG, DESCRIPTION, FOLLOWED, Fixture
 
 MIX_GROUPS = {
     "reads": "article reads and lists",
@@ -264,7 +264,7 @@ def article_create(ctx: Context) -> Request:
         "title": f"Bench created {ctx.next()}",
         "description": DESCRIPTION,
         "body": BODY,
-        "tagList": ["tag-000", "bench-created"],
+        "tagList": ["tag-000", CREATED_TAG],
     }
     return Request("ArticleCreateFunction", body={"article": article}, token=ctx.actor, expect=201)
 

@@ -36,6 +36,8 @@ FOLLOWED = 10
 VIEWER_FAVORITES = 25
 TAG_POOL = [f"tag-{i:03d}" for i in range(250)]
 FIXTURE_TAG = "bench"
+# The tag the bench's article creates add (with a pool tag): new to the seed, its counter shards filled too.
+CREATED_TAG = "bench-created"
 PASSWORD = "bench-password-1"
 BODY = ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. " * 19)[:1500]
 DESCRIPTION = "A short description of what this article is about, as the RealWorld clients show it in lists."
@@ -261,8 +263,8 @@ class _Capture:
         from conduit.store.client import to_ddb
 
         wanted = [keys.article_counter_shard(n) for n in range(shards.ARTICLE_COUNTER_SHARDS)]
-        for pk, _sk in [key for key in self.items if key[1] == "HEAD"]:
-            tag = pk.removeprefix("TAG#")
+        tags = {pk.removeprefix("TAG#") for pk, sk in self.items if sk == "HEAD"} | {CREATED_TAG}
+        for tag in sorted(tags):
             wanted += [keys.tag_counter_shard(tag, n) for n in range(shards.TAG_COUNTER_SHARDS)]
         for key in wanted:
             item = to_ddb({**key, ("articleCount" if key["PK"] == "COUNTER" else "tagCount"): 0})

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.api.helpers import assert_error, inside_one_window
+from tests.api.helpers import assert_error, within_one_window
 
 ACCEPTED = {"message": "If the email is registered, a reset link is on its way"}
 INVALID = {"token": ["is invalid or expired"]}
@@ -118,11 +119,13 @@ def test_bad_bodies_are_422(client):
 
 
 def test_resets_are_limited_per_email_silently_and_per_ip_with_429(client, runtime, make_user):
-    inside_one_window()  # the limits count per clock hour
-    user = make_user("reset")
+    def three_resets() -> tuple[dict[str, Any], list[int]]:  # the limits count per clock hour
+        user = make_user("reset")
+        return user, [request_reset(client, user["email"]).status_code for _ in range(3)]
+
     with runtime.configured(PASSWORD_RESETS_PER_EMAIL_PER_HOUR=2):
-        answers = [request_reset(client, user["email"]) for _ in range(3)]
-    assert [a.status_code for a in answers] == [202, 202, 202]  # no difference to tell
+        user, statuses = within_one_window(three_resets)
+    assert statuses == [202, 202, 202]  # no difference to tell
     assert len(emails_to(runtime, user["email"])) == 2  # but no third email
     with runtime.configured(PASSWORD_RESETS_PER_IP_PER_HOUR=1):
         answers = [request_reset(client, f"ip-limit-{i}@example.com") for i in range(2)]

@@ -78,17 +78,19 @@ def test_test_job_runs_exactly_what_ci_run_runs():
 
 def test_make_test_runs_every_check_in_its_phase():
     """scripts/test-all: lint first; then the template checks and the twin build; then three lanes side by
-    side, each a pytest run followed by RealWorld suite runs; every test package runs exactly once."""
+    side, each a pytest run, the shortest followed by both RealWorld suite runs; every test file runs once."""
     lines = (ROOT / "scripts" / "test-all").read_text(encoding="utf-8").splitlines()
 
     def first(*needles: str) -> int:
         return next(i for i, line in enumerate(lines) if all(needle in line for needle in needles))
 
-    def step(name: str) -> str:  # the command of a lane step (run_step's case)
-        return lines[first(f"    {name})")]
+    def step(name: str) -> str:  # the command of a lane step (run_step's case, up to its ;;)
+        start = first(f"    {name})")
+        end = next(i for i in range(start, len(lines)) if lines[i].rstrip().endswith(";;"))
+        return " ".join(line.strip() for line in lines[start : end + 1])
 
-    def packages_of(array: str) -> list[str]:
-        return lines[first(f"{array}=(")].split("(", 1)[1].rstrip(")").split()
+    def array(name: str) -> list[str]:
+        return lines[first(f"{name}=(")].split("(", 1)[1].rstrip(")").split()
 
     cfn_lint = first("step", "cfn-lint template.yaml")
     checks, twin = first("job", "scripts/template-checks"), first("job", "scripts/build-twin")
@@ -97,26 +99,27 @@ def test_make_test_runs_every_check_in_its_phase():
     assert cfn_lint < checks < wait_jobs and twin < wait_jobs
     assert wait_jobs < min(lane_lines) and max(lane_lines) < lines.index("wait_lanes")
     assert [lines[i].split()[1:] for i in lane_lines] == [
-        ["pytest-api", "suites-dynamodb-local"],
-        ["pytest-reliability", "suites-moto"],
-        ["pytest-rest", "suites-twin"],
+        ["pytest-api"],
+        ["pytest-reliability"],
+        ["pytest-rest", "suites-twin", "suites-dynamodb-local"],
     ]
-    assert "DYNAMODB_ENDPOINT" in step("suites-dynamodb-local")
-    assert "scripts/conformance" in step("suites-moto") and "DYNAMODB_ENDPOINT" not in step("suites-moto")
-    assert "CONFORMANCE_TWIN=1" in step("suites-twin")
+    assert "DYNAMODB_ENDPOINT" in step("suites-dynamodb-local") and "scripts/conformance" in step(
+        "suites-dynamodb-local"
+    )
+    assert "CONFORMANCE_TWIN=1" in step("suites-twin") and "DYNAMODB_ENDPOINT" not in step("suites-twin")
 
     # The database packages on DynamoDB Local (two runs), everything else once on moto.
-    api, reliability = packages_of("API_PACKAGES"), packages_of("RELIABILITY_PACKAGES")
-    assert api == ["tests/api", "tests/graphql", "tests/fuzz"] and reliability == ["tests/reliability"]
-    assert 'DYNAMODB_ENDPOINT="$endpoint"' in step("pytest-api") and 'pytest "${API_PACKAGES[@]}"' in step("pytest-api")
-    assert 'DYNAMODB_ENDPOINT="$endpoint"' in step("pytest-reliability")
-    assert 'pytest "${RELIABILITY_PACKAGES[@]}"' in step("pytest-reliability")
-    assert "DYNAMODB_ENDPOINT" not in step("pytest-rest")
-    rest = 'pytest tests "${API_PACKAGES[@]/#/--ignore=}" "${RELIABILITY_PACKAGES[@]/#/--ignore=}"'
-    assert rest in step("pytest-rest")
+    database, fuzz_in_api = array("DATABASE_PACKAGES"), array("FUZZ_IN_API_RUN")
+    assert database == ["tests/api", "tests/graphql", "tests/fuzz", "tests/reliability"]
+    api, reliability, rest = step("pytest-api"), step("pytest-reliability"), step("pytest-rest")
+    assert 'DYNAMODB_ENDPOINT="$endpoint"' in api and 'DYNAMODB_ENDPOINT="$endpoint"' in reliability
+    assert 'pytest tests/api tests/graphql "${FUZZ_IN_API_RUN[@]}"' in api
+    assert 'pytest tests/reliability tests/fuzz "${FUZZ_IN_API_RUN[@]/#/--ignore=}"' in reliability
+    assert "DYNAMODB_ENDPOINT" not in rest and 'pytest tests "${DATABASE_PACKAGES[@]/#/--ignore=}"' in rest
     packages = {f"tests/{path.parent.name}" for path in (ROOT / "tests").glob("*/__init__.py")}
-    assert {*api, *reliability} < packages
-    assert len({*api, *reliability}) == len(api) + len(reliability), "no package runs twice"
+    assert set(database) < packages and len(set(database)) == len(database)
+    fuzz_files = {f"tests/fuzz/{path.name}" for path in (ROOT / "tests" / "fuzz").glob("test_*.py")}
+    assert set(fuzz_in_api) < fuzz_files, "the API run's fuzz files exist (the reliability run takes the others)"
 
 
 def test_make_check_and_make_test_run_the_complexity_gate_over_the_whole_layer():
