@@ -88,7 +88,12 @@ def test_concurrent_registrations_with_the_same_username(client):
         assert logged.status_code == (200 if index == winner else 401)
 
 
-def test_concurrent_favorites_by_many_users_count_exactly(client, make_user, make_article):
+def test_concurrent_favorites_by_many_users_count_exactly(client, make_user, make_article, runtime):
+    """Each fan's answer shows the folded count plus their own pending favorite; others' show once folded
+    (store.favorites): by the request itself on a quiet article, else - more than QUIET_PENDING markers
+    waiting, or its fold cancelled by another's - by FavoritesFoldFunction on the stream, delivered here by
+    drain_streams. An answer's batch read may see a fold half (docs/scale.md#favorites-the-fold): its own
+    favorite counted twice or not at all, so an answer is within one of a count the article had."""
     author = make_user("hot")
     article = make_article(author["token"])
     fans = [make_user("fan") for _ in range(10)]
@@ -99,12 +104,14 @@ def test_concurrent_favorites_by_many_users_count_exactly(client, make_user, mak
     responses = in_parallel(10, favorite)
     assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
     assert all(r.json()["article"]["favorited"] is True for r in responses)
-    assert sorted(r.json()["article"]["favoritesCount"] for r in responses)[-1] == 10
+    assert all(0 <= r.json()["article"]["favoritesCount"] <= 11 for r in responses), [r.text for r in responses]
+    runtime.drain_streams()  # the folds left to the stream
     assert client.get(f"/articles/{article['slug']}").json()["article"]["favoritesCount"] == 10
     listed = client.get("/articles", params={"author": author["username"]}).json()["articles"][0]
     assert listed["favoritesCount"] == 10
     for fan in fans:
-        assert client.get(f"/articles/{article['slug']}", token=fan["token"]).json()["article"]["favorited"] is True
+        seen = client.get(f"/articles/{article['slug']}", token=fan["token"]).json()["article"]
+        assert (seen["favorited"], seen["favoritesCount"]) == (True, 10)
 
 
 def test_concurrent_favorite_storm_by_one_user_ends_consistent(client, make_user, make_article, runtime):
@@ -119,7 +126,9 @@ def test_concurrent_favorite_storm_by_one_user_ends_consistent(client, make_user
     for _ in range(2):
         responses = in_parallel(len(plan), toggle)
         assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
-        assert all(r.json()["article"]["favoritesCount"] in (0, 1) for r in responses)
+        # each answer: 0 or 1, or one off while a fold lands between its batch read's two items (its own
+        # marker and the article: docs/scale.md#favorites-the-fold); the stored state below is exact
+        assert all(r.json()["article"]["favoritesCount"] in (0, 1, 2) for r in responses)
         seen = client.get(f"/articles/{article['slug']}", token=fan["token"]).json()["article"]
         assert seen["favoritesCount"] == (1 if seen["favorited"] else 0)
         edges = [

@@ -16,7 +16,9 @@ table's stream (functions/favorites_fold) for the rest. The fold of an article b
 that raced the article's deletion leaves nothing behind.
 
 What a reader sees (services.relations): the article's folded count plus the viewer's own marker,
-so one's own favorite shows at once; others' show once folded (docs/scale.md#favorites).
+so one's own favorite shows at once; others' show once folded. The two come from one BatchGetItem, not
+a snapshot: a fold between its reads shows the viewer's own pending favorite twice or not at all in that
+answer; the stored counts stay exact (docs/scale.md#favorites-the-fold says why it is not closed).
 """
 
 from __future__ import annotations
