@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ["TABLE_NAME"] = args.table
     os.environ["AWS_REGION"] = args.region
-    sys.path.insert(0, str(LAYER))
+    _layer_on_path()
     from conduit.settings import get_settings
 
     get_settings.cache_clear()
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def grant(username: str, role: str) -> int:
+    _layer_on_path()  # also when called in-process (`python -m localapi serve --seed`), not only from main
     from conduit.store import users
 
     uid = users.id_for_username(username)
@@ -46,3 +47,9 @@ def grant(username: str, role: str) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _layer_on_path() -> None:
+    """The shared layer's `conduit` package, importable as in a function (the tool runs outside Lambda)."""
+    if str(LAYER) not in sys.path:
+        sys.path.insert(0, str(LAYER))
