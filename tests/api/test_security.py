@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import Any
 
 import jwt
 import pytest
 
 from conduit.settings import get_settings
-from tests.api.helpers import user_id
+from tests.api.helpers import user_id, within_one_window
 from tools.grant_role import grant
 
 
@@ -149,47 +150,63 @@ def test_token_of_a_deleted_user_is_rejected(client, make_user, runtime):
 
 
 def test_write_quota_per_user_answers_429_then_resets(client, make_user, limits, monkeypatch):
-    writer, other = make_user("rl"), make_user("rl2")
-    limits(WRITE_QUOTA_PER_MINUTE=3)
-    for _ in range(3):
-        assert client.post(f"/profiles/{other['username']}/follow", token=writer["token"]).status_code == 200
-    limited = client.post(f"/profiles/{other['username']}/follow", token=writer["token"])
-    assert limited.status_code == 429
-    assert limited.json() == {"errors": {"rate": ["limit reached, retry later"]}}
-    assert 1 <= int(limited.headers["retry-after"]) <= 60
-    # Another user has their own quota.
-    assert client.post(f"/profiles/{writer['username']}/follow", token=other["token"]).status_code == 200
-    # Reads are not limited.
-    assert client.get("/user", token=writer["token"]).status_code == 200
-    # The next window starts afresh: the same counter code, called here on the same table a minute later.
-    from conduit.settings import get_settings as harness_settings
     from conduit.store import quotas
 
-    harness_settings.cache_clear()
-    subject = user_id(writer["token"])
-    assert quotas.reserve("write", subject, 3).refused  # this window is full
+    # Two pairs of users, registered before the limit is lowered (registrations count as writes): the
+    # second pair is for a rerun, should the first attempt straddle two minutes.
+    pairs = iter([(make_user("rl"), make_user("rl2")) for _ in range(2)])
+    limits(WRITE_QUOTA_PER_MINUTE=3)
+    get_settings.cache_clear()  # this process's own store calls (quotas.reserve below) read the settings again
+
+    def fill_the_quota() -> tuple[Any, ...]:  # the quota counts per clock minute
+        writer, other = next(pairs)
+        follows = [client.post(f"/profiles/{other['username']}/follow", token=writer["token"]) for _ in range(4)]
+        others = client.post(f"/profiles/{writer['username']}/follow", token=other["token"])
+        subject = user_id(writer["token"])
+        return writer, follows, others, subject, quotas.reserve("write", subject, 3).refused
+
+    writer, follows, others, subject, full = within_one_window(fill_the_quota, window_seconds=60)
+    assert [answer.status_code for answer in follows] == [200, 200, 200, 429]
+    assert follows[-1].json() == {"errors": {"rate": ["limit reached, retry later"]}}
+    assert 1 <= int(follows[-1].headers["retry-after"]) <= 60
+    assert others.status_code == 200  # another user has their own quota
+    assert client.get("/user", token=writer["token"]).status_code == 200  # reads are not limited
+    assert full  # the same counter code, called here on the same table: this window is full
+    # The next window starts afresh, a minute later.
     real_time = quotas.time.time
     monkeypatch.setattr(quotas.time, "time", lambda: real_time() + 60)
     assert not quotas.reserve("write", subject, 3).refused
 
 
 def test_failed_logins_are_limited_per_email(client, make_user, limits):
-    user = make_user("bf")
+    users = iter([make_user("bf"), make_user("bf")])  # the second for a rerun (a scenario straddling a minute)
     limits(LOGIN_FAILURES_PER_MINUTE=2)  # the per-IP limit stays out of the way (other tests fail logins too)
-    wrong = {"user": {"email": user["email"], "password": "wrong-password"}}
-    assert [client.post("/users/login", json=wrong).status_code for _ in range(2)] == [401, 401]
-    blocked = client.post("/users/login", json={"user": {"email": user["email"], "password": user["password"]}})
+
+    def two_failures_then_the_right_password() -> tuple[list[int], Any]:  # the limit counts per clock minute
+        user = next(users)
+        wrong = {"user": {"email": user["email"], "password": "wrong-password"}}
+        failures = [client.post("/users/login", json=wrong).status_code for _ in range(2)]
+        right = {"user": {"email": user["email"], "password": user["password"]}}
+        return failures, client.post("/users/login", json=right)
+
+    failures, blocked = within_one_window(two_failures_then_the_right_password, window_seconds=60)
+    assert failures == [401, 401]
     assert blocked.status_code == 429
     assert "retry-after" in blocked.headers
 
 
 def test_failed_logins_are_limited_per_source_ip(client, make_user, limits):
     first, second = make_user("ip1"), make_user("ip2")
-    for _ in range(3):
-        client.post("/users/login", json={"user": {"email": f"{_name('x')}@example.com", "password": "whatever1"}})
-    limits(LOGIN_FAILURES_PER_IP_PER_MINUTE=3)
-    # Three failures from this address in this window already: every email is refused from here.
-    blocked = client.post("/users/login", json={"user": {"email": second["email"], "password": second["password"]}})
+
+    def three_failures_then_a_right_password() -> Any:  # the limit counts per clock minute
+        for _ in range(3):
+            client.post("/users/login", json={"user": {"email": f"{_name('x')}@example.com", "password": "whatever1"}})
+        limits(LOGIN_FAILURES_PER_IP_PER_MINUTE=3)
+        # Three failures from this address in this window already: every email is refused from here.
+        right = {"user": {"email": second["email"], "password": second["password"]}}
+        return client.post("/users/login", json=right)
+
+    blocked = within_one_window(three_failures_then_a_right_password, window_seconds=60)
     assert blocked.status_code == 429
     assert first["email"] != second["email"]
 
