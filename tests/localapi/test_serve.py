@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -19,17 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 READY = "Conduit API on "
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served() -> Iterator[str]:
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DYNAMODB_ENDPOINT", "TABLE_NAME")}
-    command = [sys.executable, "-m", "localapi", "serve", "--seed", "--no-reload", "--port", str(port)]
+    command = [sys.executable, "-m", "localapi", "serve", "--seed", "--no-reload", "--port", "0"]  # port: in its log
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in server.stdout or []], daemon=True).start()
@@ -42,7 +34,8 @@ def served() -> Iterator[str]:
                 pytest.fail("no answer from `localapi serve --seed` in 120 s:\n" + "".join(seen[-40:]))
             if server.poll() is not None and lines.empty():
                 pytest.fail(f"`localapi serve --seed` exited with {server.returncode}:\n" + "".join(seen[-40:]))
-        yield f"http://127.0.0.1:{port}/api"
+        ready = next(line for line in seen if line.startswith(READY))
+        yield ready.removeprefix(READY).split()[0]  # "Conduit API on http://127.0.0.1:<port>/api  (DynamoDB: ...)"
     finally:
         server.terminate()
         server.wait(timeout=30)
